@@ -1,0 +1,83 @@
+# Vigil's verbs. Everything runs from a fresh clone: the first call sets up .venv/ and a
+# project-local PostgreSQL under var/postgres/ (see config/devdb.py).
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DEVDB := $(PYTHON) config/devdb.py
+UV_VERSION := 0.13.9
+export UV_PYTHON_DOWNLOADS := never
+export UV_NO_PROGRESS := 1
+
+.PHONY: help setup run db stop test lint format demo migrate browser clean
+
+help:
+	@echo "make run     set up, start PostgreSQL, load the demo data, serve http://127.0.0.1:8000"
+	@echo "make test    set up and run lint, type checks and the test suite"
+	@echo "make lint    ruff (lint + format check) and mypy"
+	@echo "make format  apply ruff's fixes and formatting"
+	@echo "make db      start only the project's PostgreSQL (idempotent); make stop stops it"
+	@echo "make demo    load (or refresh) the demo data into the running database"
+
+$(VENV)/.synced: pyproject.toml uv.lock
+	@test -x $(VENV)/bin/uv || { \
+		$(PYTHON) -m venv $(VENV) && \
+		$(VENV)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION); }
+	@$(VENV)/bin/uv sync --frozen --quiet --python $(PY)
+	@touch $@
+
+setup: $(VENV)/.synced
+
+db:
+	@$(DEVDB) start
+
+stop:
+	@$(DEVDB) stop
+
+migrate: setup db
+	@$(PY) manage.py migrate --noinput
+
+demo: migrate
+	@$(PY) manage.py load_demo
+
+# Stopping the web server (Ctrl-C) also stops PostgreSQL if this command started it.
+run: setup
+	@$(DEVDB) run -- bash -c '\
+		$(PY) manage.py migrate --noinput && \
+		$(PY) manage.py load_demo && \
+		echo "Vigil is at http://127.0.0.1:8000 (Ctrl-C stops it)" && \
+		exec env DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000'
+
+# Debian's Chromium for the browser tests. Root installs it when missing; an ordinary
+# user without it gets skipped browser tests that say how to install it.
+browser:
+	@if ! command -v chromium >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "Installing Debian's chromium for the browser tests…"; \
+			apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
+		else \
+			echo "chromium is missing: browser tests will skip (sudo apt-get install chromium)"; \
+		fi; \
+	fi
+
+lint: setup
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
+	@$(VENV)/bin/mypy .
+
+format: setup
+	@$(VENV)/bin/ruff check --fix .
+	@$(VENV)/bin/ruff format .
+
+test: setup browser lint
+	@$(DEVDB) run -- bash -c '\
+		$(PY) manage.py makemigrations --check --dry-run >/dev/null || \
+			{ echo "Models and migrations differ: run manage.py makemigrations"; exit 1; }; \
+		$(VENV)/bin/pytest $(PYTEST_ARGS)'
+
+clean: stop
+	rm -rf $(VENV) var staticfiles
