@@ -294,7 +294,12 @@ class CustodyInterval(CitedRecord):
         Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="custody_intervals"
     )
     kind = models.CharField(_("kind"), max_length=20, choices=CustodyKind.choices)
-    start = PartialDateField(_("start"), help_text=DATE_HELP)
+    start = PartialDateField(
+        _("start"),
+        null=True,
+        blank=True,
+        help_text=_("Blank only when no source dates it (years in a camp abroad, say)."),
+    )
     end = PartialDateField(
         _("end"), null=True, blank=True, help_text=_("Blank while the person is still held.")
     )

@@ -1,0 +1,231 @@
+"""One factory per model. Defaults build a minimal valid record; tests set what they assert."""
+
+from __future__ import annotations
+
+import factory
+from django.contrib.contenttypes.models import ContentType
+from factory.django import DjangoModelFactory
+
+from accounts.models import User
+from accounts.roles import Role
+from cases import models as cases
+from core.partial_dates import PartialDate
+from hearings import models as hearings
+from people import models as people
+from sources import models as sources
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password("correct horse battery staple")
+
+    @factory.post_generation
+    def roles(self, create: bool, extracted: list[str] | None, **kwargs: object) -> None:
+        if create and extracted:
+            from django.contrib.auth.models import Group
+
+            for role in extracted:
+                self.groups.add(Group.objects.get_or_create(name=role)[0])
+
+
+class OrganizationFactory(DjangoModelFactory):
+    class Meta:
+        model = people.Organization
+
+    name = factory.Sequence(lambda n: f"Organization {n}")
+    kind = people.OrganizationKind.NGO
+    country = "KZ"
+
+
+class OrganizationNameFactory(DjangoModelFactory):
+    class Meta:
+        model = people.OrganizationName
+
+    organization = factory.SubFactory(OrganizationFactory)
+    text = factory.Sequence(lambda n: f"Org name {n}")
+
+
+class SourceFactory(DjangoModelFactory):
+    class Meta:
+        model = sources.Source
+
+    kind = sources.SourceKind.NEWS_RELEASE
+    title = factory.Sequence(lambda n: f"Report {n}")
+    publisher = factory.SubFactory(OrganizationFactory)
+    published = PartialDate.month(2020, 1)
+    language = "en"
+    text = factory.Sequence(lambda n: f"Text of report {n}.")
+
+
+class PersonFactory(DjangoModelFactory):
+    class Meta:
+        model = people.Person
+
+    display_name = factory.Sequence(lambda n: f"Person {n}")
+    citizenships = ["CN"]
+    ethnicity = "Kazakh"
+
+
+class NameVariantFactory(DjangoModelFactory):
+    class Meta:
+        model = people.NameVariant
+
+    person = factory.SubFactory(PersonFactory)
+    text = factory.Sequence(lambda n: f"Name variant {n}")
+    language = "en"
+
+
+class ReportedAgeFactory(DjangoModelFactory):
+    class Meta:
+        model = people.ReportedAge
+
+    person = factory.SubFactory(PersonFactory)
+    age = 31
+    as_of = PartialDate.month(2020, 1)
+
+
+class AffiliationFactory(DjangoModelFactory):
+    class Meta:
+        model = people.Affiliation
+
+    person = factory.SubFactory(PersonFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+    title = "Researcher"
+
+
+class LifeEventFactory(DjangoModelFactory):
+    class Meta:
+        model = people.LifeEvent
+
+    person = factory.SubFactory(PersonFactory)
+    kind = people.LifeEventKind.BORDER_CROSSING
+    date = PartialDate.day(2019, 10, 6)
+    from_country = "CN"
+    to_country = "KZ"
+
+
+class StatementFactory(DjangoModelFactory):
+    class Meta:
+        model = people.Statement
+
+    speaker = factory.SubFactory(PersonFactory, is_public_figure=True)
+    date = PartialDate.day(2019, 12, 6)
+    quote = "They will be returned."
+    stance = people.Stance.WILL_RETURN
+
+
+class LegalProvisionFactory(DjangoModelFactory):
+    class Meta:
+        model = cases.LegalProvision
+
+    instrument = "Criminal Code of the Republic of Kazakhstan (2014)"
+    jurisdiction = "KZ"
+    article = factory.Sequence(lambda n: str(100 + n))
+    part = "1"
+    title = "Offence"
+
+
+class CaseFactory(DjangoModelFactory):
+    class Meta:
+        model = cases.Case
+
+    title = factory.Sequence(lambda n: f"Case {n}")
+    kind = cases.CaseKind.CRIMINAL
+    jurisdiction = "KZ"
+    court = factory.SubFactory(OrganizationFactory, kind=people.OrganizationKind.COURT)
+    opened = PartialDate.month(2019, 10)
+
+
+class CaseParticipantFactory(DjangoModelFactory):
+    class Meta:
+        model = cases.CaseParticipant
+
+    case = factory.SubFactory(CaseFactory)
+    person = factory.SubFactory(PersonFactory)
+    role = cases.ParticipantRole.DEFENDANT
+
+
+class CaseAssignmentFactory(DjangoModelFactory):
+    class Meta:
+        model = cases.CaseAssignment
+
+    case = factory.SubFactory(CaseFactory)
+    user = factory.SubFactory(UserFactory, roles=[Role.LAWYER])
+
+
+class ChargeFactory(DjangoModelFactory):
+    class Meta:
+        model = cases.Charge
+
+    case = factory.SubFactory(CaseFactory)
+    defendant = factory.SubFactory(PersonFactory)
+    provision = factory.SubFactory(LegalProvisionFactory)
+
+
+class CustodyIntervalFactory(DjangoModelFactory):
+    class Meta:
+        model = cases.CustodyInterval
+
+    person = factory.SubFactory(PersonFactory)
+    kind = cases.CustodyKind.PRETRIAL
+    start = PartialDate.day(2019, 10, 18)
+
+
+class AsylumClaimFactory(DjangoModelFactory):
+    class Meta:
+        model = cases.AsylumClaim
+
+    person = factory.SubFactory(PersonFactory)
+    host_country = "KZ"
+    filed = PartialDate.month(2019, 10)
+    status = cases.AsylumStatus.PENDING
+
+
+class AsylumClaimStepFactory(DjangoModelFactory):
+    class Meta:
+        model = cases.AsylumClaimStep
+
+    claim = factory.SubFactory(AsylumClaimFactory)
+    status = cases.AsylumStatus.REGISTERED
+    date = PartialDate.day(2019, 10, 29)
+
+
+class HearingFactory(DjangoModelFactory):
+    class Meta:
+        model = hearings.Hearing
+
+    case = factory.SubFactory(CaseFactory)
+    date = PartialDate.day(2020, 1, 6)
+    kind = hearings.HearingKind.TRIAL
+
+
+class SentenceFactory(DjangoModelFactory):
+    class Meta:
+        model = hearings.Sentence
+
+    case = factory.SubFactory(CaseFactory)
+    defendant = factory.SubFactory(PersonFactory)
+    pronounced = PartialDate.day(2020, 1, 21)
+    kind = hearings.SentenceKind.IMPRISONMENT
+    term_years = 1
+    institution_type = hearings.InstitutionType.MINIMUM
+    custody_credit = hearings.CustodyCredit.TWO_FOR_ONE
+    expulsion = hearings.Expulsion.RULED_OUT
+
+
+class CitationFactory(DjangoModelFactory):
+    class Meta:
+        model = sources.Citation
+        exclude = ("fact",)
+
+    source = factory.SubFactory(SourceFactory)
+    fact = factory.SubFactory(PersonFactory)
+    content_type = factory.LazyAttribute(lambda c: ContentType.objects.get_for_model(c.fact))
+    object_id = factory.LazyAttribute(lambda c: c.fact.pk)
+    quote = factory.Sequence(lambda n: f"Quoted passage {n}.")
