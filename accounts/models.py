@@ -43,7 +43,7 @@ class User(AbstractUser):
         return self.is_vigil_admin or bool(self.roles)
 
     def role_labels(self) -> list[str]:
-        labels = [Role(name).label for name in sorted(self.roles) if name in Role.values]
+        labels = [str(Role(name).label) for name in sorted(self.roles) if name in Role.values]
         if self.is_superuser and Role.ADMIN not in self.roles:
             labels.insert(0, str(Role.ADMIN.label))
         return labels

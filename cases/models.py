@@ -25,7 +25,9 @@ class LegalProvision(Record):
     instrument = models.CharField(
         _("instrument"),
         max_length=200,
-        help_text=_("The law or treaty, with its year where versions differ: Criminal Code (2014)."),
+        help_text=_(
+            "The law or treaty, with its year where versions differ: Criminal Code (2014)."
+        ),
     )
     jurisdiction = CountryField(
         _("jurisdiction"), blank=True, help_text=_("Blank for international instruments.")
@@ -98,11 +100,10 @@ class CaseQuerySet(models.QuerySet["Case"]):
         assigned = Exists(CaseAssignment.objects.filter(case=OuterRef("pk"), user=user))
         condition = Q(assigned)
         if user.organization_id is not None:
-            condition |= Exists(
-                Case.watched_by.through.objects.filter(
-                    case=OuterRef("pk"), organization=user.organization_id
-                )
+            followed = Case.watched_by.through.objects.filter(
+                case=OuterRef("pk"), organization=user.organization_id
             )
+            condition |= Q(Exists(followed))
         return self.filter(condition)
 
     def writable_by(self, user: User) -> CaseQuerySet:
@@ -244,14 +245,20 @@ class Charge(CitedRecord):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="charges")
     defendant = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="charges")
     provision = models.ForeignKey(
-        LegalProvision, verbose_name=_("provision"), on_delete=models.PROTECT, related_name="charges"
+        LegalProvision,
+        verbose_name=_("provision"),
+        on_delete=models.PROTECT,
+        related_name="charges",
     )
     status = models.CharField(
         _("status"), max_length=20, choices=ChargeStatus.choices, default=ChargeStatus.PENDING
     )
     filed = PartialDateField(_("filed"), null=True, blank=True, help_text=DATE_HELP)
     description = models.CharField(
-        _("description"), max_length=300, blank=True, help_text=_("The charge in the source's words.")
+        _("description"),
+        max_length=300,
+        blank=True,
+        help_text=_("The charge in the source's words."),
     )
     disposition = models.TextField(
         _("disposition"), blank=True, help_text=_("How the charge ended, in a sentence.")
@@ -387,7 +394,7 @@ class AsylumClaim(CitedRecord):
         verbose_name_plural = _("asylum claims")
 
     def __str__(self) -> str:
-        return f"{self.person}: {self.host_country.name} ({self.get_status_display()})"
+        return f"{self.person}: {self.get_host_country_display()} ({self.get_status_display()})"
 
 
 @track()

@@ -63,7 +63,9 @@ def find_bindir() -> Path:
         reverse=True,
     )
     for candidate in candidates:
-        if candidate and all((Path(candidate) / t).is_file() for t in ("initdb", "pg_ctl", "postgres")):
+        if candidate and all(
+            (Path(candidate) / t).is_file() for t in ("initdb", "pg_ctl", "postgres")
+        ):
             return Path(candidate)
     raise DevDbError(
         "PostgreSQL server binaries not found (initdb, pg_ctl): "
@@ -122,9 +124,12 @@ class Server:
         if PG_HOME.exists() or PG_HOME.is_symlink():
             return
         PG_HOME.parent.mkdir(parents=True, exist_ok=True)
-        reachable = subprocess.run(
-            ["runuser", "-u", "postgres", "--", "test", "-x", str(PG_HOME.parent)], check=False
-        ).returncode == 0
+        reachable = (
+            subprocess.run(
+                ["runuser", "-u", "postgres", "--", "test", "-x", str(PG_HOME.parent)], check=False
+            ).returncode
+            == 0
+        )
         if not reachable:
             elsewhere = Path("/var/tmp") / f"vigil-postgres-{_short_hash()}"  # noqa: S108
             elsewhere.mkdir(parents=True, exist_ok=True)
@@ -141,15 +146,31 @@ class Server:
         self._prepare_dirs()
         if not (self.data / "PG_VERSION").exists():
             self._run(
-                "initdb", "-D", str(self.data), "-U", DB_USER, "--auth=trust",
-                "--encoding=UTF8", "--locale=C.UTF-8",
+                "initdb",
+                "-D",
+                str(self.data),
+                "-U",
+                DB_USER,
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=C.UTF-8",
             )
         if self.is_running():
             return False
         options = f"-c listen_addresses='' -c unix_socket_directories='{self.socket}'"
         result = self._run(
-            "pg_ctl", "start", "-w", "-t", "60", "-D", str(self.data),
-            "-l", str(self.log), "-o", options, check=False,
+            "pg_ctl",
+            "start",
+            "-w",
+            "-t",
+            "60",
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.log),
+            "-o",
+            options,
+            check=False,
         )
         if result.returncode != 0:
             raise DevDbError(f"PostgreSQL did not start; see {self.log}")
@@ -158,7 +179,14 @@ class Server:
 
     def _ensure_database(self) -> None:
         exists = self._run(
-            "psql", "-h", str(self.socket), "-U", DB_USER, "-d", "postgres", "-tAc",
+            "psql",
+            "-h",
+            str(self.socket),
+            "-U",
+            DB_USER,
+            "-d",
+            "postgres",
+            "-tAc",
             f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'",
         ).stdout.strip()
         if exists != "1":

@@ -48,7 +48,7 @@ class PartialDateFormField(forms.CharField):
             return from_range(value).iso()
         return value
 
-    def to_python(self, value: Any) -> PartialDate | None:
+    def to_python(self, value: Any) -> PartialDate | None:  # type: ignore[override]
         if isinstance(value, PartialDate):
             return value
         text = super().to_python(value)
@@ -93,7 +93,7 @@ class PartialDateField(DateRangeField):
         value = self.value_from_object(obj)
         return value.iso() if isinstance(value, PartialDate) else ""
 
-    def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
+    def formfield(self, **kwargs: Any) -> Any:
         kwargs.update(form_class=PartialDateFormField, max_length=40)
         kwargs.setdefault("help_text", self.help_text or DATE_HELP)
         return super().formfield(**kwargs)

@@ -29,7 +29,9 @@ class Record(models.Model):
         unique=True,
         null=True,
         blank=True,
-        help_text=_("Stable identifier used by imports and exports, e.g. person:kaster-musakhanuly."),
+        help_text=_(
+            "Stable identifier used by imports and exports, e.g. person:kaster-musakhanuly."
+        ),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -26,8 +26,18 @@ class Precision(StrEnum):
 
 
 ENGLISH_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 )
 _MONTH_LOOKUP = {name.lower(): i for i, name in enumerate(ENGLISH_MONTHS, start=1)}
 _MONTH_LOOKUP.update({name[:3].lower(): i for i, name in enumerate(ENGLISH_MONTHS, start=1)})

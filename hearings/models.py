@@ -96,7 +96,11 @@ class SentenceKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-TERM_KINDS = [SentenceKind.IMPRISONMENT, SentenceKind.RESTRICTION_OF_LIBERTY, SentenceKind.SUSPENDED]
+TERM_KINDS = [
+    SentenceKind.IMPRISONMENT,
+    SentenceKind.RESTRICTION_OF_LIBERTY,
+    SentenceKind.SUSPENDED,
+]
 
 
 class InstitutionType(models.TextChoices):
@@ -167,7 +171,9 @@ class Sentence(CitedRecord):
     expulsion = models.CharField(
         _("expulsion"), max_length=20, choices=Expulsion.choices, blank=True, default=""
     )
-    probation_months = models.PositiveSmallIntegerField(_("probation months"), null=True, blank=True)
+    probation_months = models.PositiveSmallIntegerField(
+        _("probation months"), null=True, blank=True
+    )
     copy_received = models.DateField(
         _("copy received"),
         null=True,

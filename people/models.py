@@ -38,9 +38,13 @@ class PersonQuerySet(models.QuerySet["Person"]):
         in_visible_case = Exists(
             CaseParticipant.objects.filter(person=OuterRef("pk"), case__in=visible_cases)
         )
-        followed = Q(pk__in=[]) if user.organization_id is None else Exists(
-            Person.watched_by.through.objects.filter(
-                person=OuterRef("pk"), organization=user.organization_id
+        followed = (
+            Q(pk__in=[])
+            if user.organization_id is None
+            else Exists(
+                Person.watched_by.through.objects.filter(
+                    person=OuterRef("pk"), organization=user.organization_id
+                )
             )
         )
         return self.filter(Q(is_public_figure=True) | in_visible_case | followed)
@@ -195,7 +199,9 @@ class Organization(CitedRecord):
         blank=True,
         on_delete=models.PROTECT,
         related_name="units",
-        help_text=_("The larger body, e.g. the National Security Committee for its border service."),
+        help_text=_(
+            "The larger body, e.g. the National Security Committee for its border service."
+        ),
     )
     notes = models.TextField(_("notes"), blank=True)
 

@@ -115,9 +115,13 @@ class Citation(models.Model):
         _("field"),
         max_length=50,
         blank=True,
-        help_text=_("The attribute of the fact this supports (e.g. date); blank for the whole fact."),
+        help_text=_(
+            "The attribute of the fact this supports (e.g. date); blank for the whole fact."
+        ),
     )
-    quote = models.TextField(_("quoted passage"), help_text=_("The passage, as short as it can be."))
+    quote = models.TextField(
+        _("quoted passage"), help_text=_("The passage, as short as it can be.")
+    )
     locator = models.CharField(
         _("locator"), max_length=100, blank=True, help_text=_("Page, paragraph or section.")
     )
