@@ -11,6 +11,8 @@ DEVDB := $(PYTHON) config/devdb.py
 UV_VERSION := 0.13.9
 export UV_PYTHON_DOWNLOADS := never
 export UV_NO_PROGRESS := 1
+# Trust the machine's certificate store (a site proxy's root lives there), as pip does.
+export UV_SYSTEM_CERTS := 1
 
 .PHONY: help setup run db stop test lint format demo migrate browser clean
 
