@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
+import pghistory
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import Role
 
 
+# Password hashes and login times stay out of history: one is a secret, the other noise.
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    exclude=["password", "last_login"],
+)
 class User(AbstractUser):
     organization = models.ForeignKey(
         "people.Organization",

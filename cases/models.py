@@ -5,14 +5,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from core.fields import DATE_HELP, PartialDateField
-from core.models import CitedRecord, Record, end_not_before_start, track
+from core.models import CitedRecord, Record, end_not_before_start, track, track_links
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -52,7 +54,8 @@ class LegalProvision(Record):
         ordering = ["instrument", "article", "part"]
         constraints = [
             models.UniqueConstraint(
-                fields=["instrument", "article", "part", "paragraph"], name="provision_unique"
+                fields=["jurisdiction", "instrument", "article", "part", "paragraph"],
+                name="provision_unique",
             ),
             models.CheckConstraint(
                 condition=Q(in_force_until__isnull=True)
@@ -216,9 +219,15 @@ class CaseParticipant(CitedRecord):
 class CaseAssignment(models.Model):
     """A user who works on the case: lawyers may record its hearings."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="assignments"
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="case_assignments"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="case_assignments",
+        help_text=_("A lawyer assigned here may record this case's hearings."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -289,7 +298,8 @@ class CustodyKind(models.TextChoices):
 
 class CustodyQuerySet(models.QuerySet["CustodyInterval"]):
     def open(self) -> CustodyQuerySet:
-        return self.filter(end__isnull=True)
+        """Still running: no end date, and not known to have ended."""
+        return self.filter(end__isnull=True, end_unknown=False)
 
 
 @track()
@@ -309,6 +319,11 @@ class CustodyInterval(CitedRecord):
     )
     end = PartialDateField(
         _("end"), null=True, blank=True, help_text=_("Blank while the person is still held.")
+    )
+    end_unknown = models.BooleanField(
+        _("ended, date unknown"),
+        default=False,
+        help_text=_("The detention is over but no source dates its end."),
     )
     started_at = models.DateTimeField(
         _("exact start time"),
@@ -331,13 +346,28 @@ class CustodyInterval(CitedRecord):
 
     class Meta:
         ordering = ["person", "start"]
-        constraints = [end_not_before_start("start", "end", "custody_end_after_start")]
+        constraints = [
+            end_not_before_start("start", "end", "custody_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end_unknown=False),
+                name="custody_end_known_or_unknown",
+                violation_error_message=_("Give an end date or mark the end unknown, not both."),
+            ),
+        ]
         verbose_name = _("custody interval")
         verbose_name_plural = _("custody intervals")
 
     def __str__(self) -> str:
-        end = self.end or _("ongoing")
-        return f"{self.get_kind_display()}: {self.start} – {end}"
+        end = self.end or (_("end unknown") if self.end_unknown else _("ongoing"))
+        return f"{self.get_kind_display()}: {self.start or '?'} – {end}"
+
+    def clean(self) -> None:
+        if self.started_at and self.start:
+            local_day = timezone.localtime(self.started_at).date()
+            if not self.start.contains(local_day):
+                raise ValidationError(
+                    {"started_at": _("The exact start time falls outside the start date.")}
+                )
 
 
 class AsylumStatus(models.TextChoices):
@@ -413,3 +443,6 @@ class AsylumClaimStep(CitedRecord):
 
     def __str__(self) -> str:
         return f"{self.get_status_display()} ({self.date or '?'})"
+
+
+track_links(Case.watched_by.through, app_label="cases", model_name="CaseFollowerEvent")

@@ -45,7 +45,8 @@ def _short_hash() -> str:
 def socket_dir() -> Path:
     """Directory of the server's Unix socket (settings connect here)."""
     preferred = PG_HOME / "run"
-    if len(str(preferred)) <= MAX_SOCKET_DIR:
+    # The limit is in bytes: a Cyrillic directory name takes two per letter.
+    if len(os.fsencode(preferred)) <= MAX_SOCKET_DIR:
         return preferred
     return Path("/tmp") / f"vigil-pg-{_short_hash()}"  # noqa: S108 - path too long otherwise
 

@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 from django.contrib.postgres.fields import DateRangeField
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MinLengthValidator
 from django.db.backends.postgresql.psycopg_any import DateRange
 from django.utils.translation import gettext_lazy as _
 
@@ -25,21 +26,35 @@ DATE_HELP = _(
 
 
 def to_range(value: PartialDate) -> DateRange:
+    # The day after 9999-12-31 does not exist in Python: store "through the last day" as an
+    # open upper bound, which PostgreSQL orders after every other upper bound.
+    if value.latest == date.max:
+        return DateRange(value.earliest, None, "[)")
     return DateRange(value.earliest, value.latest + timedelta(days=1), "[)")
 
 
 def from_range(value: DateRange) -> PartialDate:
-    lower: date = value.lower
-    upper: date = value.upper
-    if not value.lower_inc:
-        lower += timedelta(days=1)
-    if value.upper_inc:
-        upper += timedelta(days=1)
-    return PartialDate(lower, upper - timedelta(days=1))
+    if value.upper is None:
+        latest = date.max
+    else:
+        latest = value.upper if value.upper_inc else value.upper - timedelta(days=1)
+    if value.lower is None:
+        earliest = date.min
+    else:
+        earliest = value.lower if value.lower_inc else value.lower + timedelta(days=1)
+    return PartialDate(earliest, latest)
 
 
 class PartialDateFormField(forms.CharField):
     default_error_messages = {"invalid": _("%(error)s")}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # max_length limits what the browser lets one type; CharField's length validators
+        # would run on the parsed PartialDate, which has no length.
+        self.validators = [
+            v for v in self.validators if not isinstance(v, MaxLengthValidator | MinLengthValidator)
+        ]
 
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, PartialDate):

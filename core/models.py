@@ -20,6 +20,17 @@ def track() -> Any:
     )
 
 
+def track_links(through: type[models.Model], *, app_label: str, model_name: str) -> None:
+    """History for a many-to-many link table: who follows a case, whom a statement is about."""
+    pghistory.track(
+        pghistory.InsertEvent(),
+        pghistory.DeleteEvent(),
+        obj_field=None,
+        app_label=app_label,
+        model_name=model_name,
+    )(through)
+
+
 class Record(models.Model):
     """A fact or entity that imports can address by a stable identifier."""
 

@@ -14,7 +14,7 @@ import calendar
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
 
 
@@ -64,7 +64,7 @@ class PartialDate:
     def day(cls, year: int, month: int, day: int) -> PartialDate:
         try:
             value = date(year, month, day)
-        except ValueError as error:
+        except (ValueError, OverflowError) as error:
             raise PartialDateError(f"{day} {_month_name(month)} {year} does not exist") from error
         return cls(value, value)
 
@@ -99,14 +99,15 @@ class PartialDate:
         cleaned = " ".join(text.replace(",", " ").split())
         if not cleaned:
             raise PartialDateError("empty date")
-        for separator in ("/", ".."):
-            if separator in cleaned:
-                left, _, right = cleaned.partition(separator)
-                start = cls.parse(left, default_year=default_year)
-                end = cls.parse(right, default_year=default_year)
-                if end.latest < start.earliest:
-                    raise PartialDateError(f"{text!r}: the range ends before it starts")
-                return cls.between(start, end)
+        ends = _RANGE_SEPARATOR.split(cleaned)
+        if len(ends) > 2:
+            raise PartialDateError(f"{text!r}: a range has two ends, a start and an end")
+        if len(ends) == 2:
+            start = cls.parse(ends[0], default_year=default_year)
+            end = cls.parse(ends[1], default_year=default_year)
+            if end.latest < start.earliest:
+                raise PartialDateError(f"{text!r}: the range ends before it starts")
+            return cls.between(start, end)
         parsed = _parse_single(cleaned, default_year)
         if parsed is None:
             raise PartialDateError(
@@ -121,7 +122,8 @@ class PartialDate:
         first, last = self.earliest, self.latest
         if first == last:
             return Precision.DAY
-        if first.day == 1 and (last + timedelta(days=1)).day == 1:
+        # Not `(last + 1 day).day == 1`: that overflows on 9999-12-31.
+        if first.day == 1 and last.day == calendar.monthrange(last.year, last.month)[1]:
             if first.year == last.year and first.month == last.month:
                 return Precision.MONTH
             if first.month == 1 and last.month == 12 and first.year == last.year:
@@ -185,6 +187,7 @@ def _month_name(month: int) -> str:
     return ENGLISH_MONTHS[month - 1] if 1 <= month <= 12 else f"month {month}"
 
 
+_RANGE_SEPARATOR = re.compile(r"/|\.\.")
 _ISO_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _ISO_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _YEAR = re.compile(r"^(\d{4})$")

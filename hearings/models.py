@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -77,6 +78,7 @@ class Hearing(CitedRecord):
             models.CheckConstraint(
                 condition=Q(adjourned_to__isnull=True) | ~Q(adjourned_to=F("pk")),
                 name="hearing_not_adjourned_to_itself",
+                violation_error_message=_("A hearing cannot be adjourned to itself."),
             ),
         ]
         verbose_name = _("hearing")
@@ -84,6 +86,15 @@ class Hearing(CitedRecord):
 
     def __str__(self) -> str:
         return f"{self.case}: {self.date} ({self.get_status_display()})"
+
+    def clean(self) -> None:
+        later = self.adjourned_to
+        if later is None or later.pk == self.pk:  # pointing at itself: a constraint's message
+            return
+        if later.case_id != self.case_id:
+            raise ValidationError({"adjourned_to": _("The later hearing belongs to another case.")})
+        if self.date and later.date and later.date.latest <= self.date.earliest:
+            raise ValidationError({"adjourned_to": _("A hearing is adjourned to a later date.")})
 
 
 class SentenceKind(models.TextChoices):
@@ -204,6 +215,21 @@ class Sentence(CitedRecord):
             models.CheckConstraint(
                 condition=Q(fine_amount__isnull=True) | Q(fine_amount__gt=0),
                 name="sentence_fine_positive",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=SentenceKind.FINE) | Q(fine_amount__isnull=False),
+                name="sentence_fine_has_amount",
+                violation_error_message=_("A fine needs its amount."),
+            ),
+            models.CheckConstraint(
+                condition=Q(fine_amount__isnull=True) | ~Q(fine_currency=""),
+                name="sentence_fine_has_currency",
+                violation_error_message=_("A fine amount needs its currency."),
+            ),
+            models.CheckConstraint(
+                condition=Q(probation_months__isnull=True) | Q(kind=SentenceKind.SUSPENDED),
+                name="sentence_probation_only_when_suspended",
+                violation_error_message=_("Only a suspended sentence has probation."),
             ),
         ]
         verbose_name = _("sentence")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -11,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from core.fields import DATE_HELP, PartialDateField
-from core.models import CitedRecord, end_not_before_start, track
+from core.models import CitedRecord, end_not_before_start, track, track_links
 from core.scripts import Script, detect_script
 
 if TYPE_CHECKING:
@@ -124,8 +125,10 @@ class NameFields(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text=_("The source that used this spelling."),
+        help_text=_("The source that first used this spelling; citations may add others."),
     )
+
+    citations = GenericRelation("sources.Citation")
 
     class Meta:
         abstract = True
@@ -340,3 +343,8 @@ class Statement(CitedRecord):
 
     def __str__(self) -> str:
         return f"{self.speaker} ({self.date or '?'}): {self.get_stance_display()}"
+
+
+track_links(Person.watched_by.through, app_label="people", model_name="PersonFollowerEvent")
+track_links(Statement.about_persons.through, app_label="people", model_name="StatementPersonEvent")
+track_links(Statement.about_cases.through, app_label="people", model_name="StatementCaseEvent")

@@ -70,6 +70,9 @@ class Source(Record):
         editable=False,
         help_text=_("SHA-256 of the text, so the same report is recognised when imported again."),
     )
+    notes = models.TextField(
+        _("notes"), blank=True, help_text=_("What this source is and how far to trust it.")
+    )
     confidential = models.BooleanField(
         _("confidential"),
         default=False,

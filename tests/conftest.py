@@ -15,50 +15,58 @@ from tests import factories
 
 @pytest.fixture
 def ngo_org(db: None) -> Organization:
-    return factories.OrganizationFactory(name="Following NGO")
+    return factories.OrganizationFactory.create(name="Following NGO")
 
 
 @pytest.fixture
 def other_org(db: None) -> Organization:
-    return factories.OrganizationFactory(name="Other NGO")
+    return factories.OrganizationFactory.create(name="Other NGO")
 
 
 @pytest.fixture
 def case(ngo_org: Organization) -> Case:
-    case = factories.CaseFactory(title="Border case")
+    case = factories.CaseFactory.create(title="Border case")
     case.watched_by.add(ngo_org)
     return case
 
 
 @pytest.fixture
 def lawyer_on_case(case: Case) -> User:
-    user = factories.UserFactory(username="lawyer_on_case", roles=[Role.LAWYER])
-    factories.CaseAssignmentFactory(case=case, user=user)
+    user = factories.UserFactory.create(username="lawyer_on_case", roles=[Role.LAWYER])
+    factories.CaseAssignmentFactory.create(case=case, user=user)
     return user
 
 
 @pytest.fixture
 def lawyer_colleague(db: None) -> User:
-    return factories.UserFactory(username="lawyer_colleague", roles=[Role.LAWYER])
+    return factories.UserFactory.create(username="lawyer_colleague", roles=[Role.LAWYER])
 
 
 @pytest.fixture
 def ngo_staff(ngo_org: Organization) -> User:
-    return factories.UserFactory(username="ngo_staff", roles=[Role.NGO_STAFF], organization=ngo_org)
+    return factories.UserFactory.create(
+        username="ngo_staff", roles=[Role.NGO_STAFF], organization=ngo_org
+    )
 
 
 @pytest.fixture
 def ngo_staff_elsewhere(other_org: Organization) -> User:
-    return factories.UserFactory(
+    return factories.UserFactory.create(
         username="ngo_staff_elsewhere", roles=[Role.NGO_STAFF], organization=other_org
     )
 
 
 @pytest.fixture
 def outsider(db: None) -> User:
-    return factories.UserFactory(username="outsider")
+    return factories.UserFactory.create(username="outsider")
 
 
 @pytest.fixture
 def admin_user(db: None) -> User:
-    return factories.UserFactory(username="admin", roles=[Role.ADMIN], is_staff=True)
+    return factories.UserFactory.create(username="admin", roles=[Role.ADMIN], is_staff=True)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings) -> None:
+    """Real hashing costs a quarter second per user; tests of access need many users."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

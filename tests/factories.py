@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import factory
+from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from factory.django import DjangoModelFactory
 
@@ -15,7 +16,7 @@ from people import models as people
 from sources import models as sources
 
 
-class UserFactory(DjangoModelFactory):
+class UserFactory(DjangoModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ("username",)
@@ -26,15 +27,13 @@ class UserFactory(DjangoModelFactory):
     password = factory.django.Password("correct horse battery staple")
 
     @factory.post_generation
-    def roles(self, create: bool, extracted: list[str] | None, **kwargs: object) -> None:
+    def roles(obj: User, create: bool, extracted: list[str] | None, **kwargs: object) -> None:
         if create and extracted:
-            from django.contrib.auth.models import Group
-
             for role in extracted:
-                self.groups.add(Group.objects.get_or_create(name=role)[0])
+                obj.groups.add(Group.objects.get_or_create(name=role)[0])
 
 
-class OrganizationFactory(DjangoModelFactory):
+class OrganizationFactory(DjangoModelFactory[people.Organization]):
     class Meta:
         model = people.Organization
 
@@ -43,7 +42,7 @@ class OrganizationFactory(DjangoModelFactory):
     country = "KZ"
 
 
-class OrganizationNameFactory(DjangoModelFactory):
+class OrganizationNameFactory(DjangoModelFactory[people.OrganizationName]):
     class Meta:
         model = people.OrganizationName
 
@@ -51,7 +50,7 @@ class OrganizationNameFactory(DjangoModelFactory):
     text = factory.Sequence(lambda n: f"Org name {n}")
 
 
-class SourceFactory(DjangoModelFactory):
+class SourceFactory(DjangoModelFactory[sources.Source]):
     class Meta:
         model = sources.Source
 
@@ -63,7 +62,7 @@ class SourceFactory(DjangoModelFactory):
     text = factory.Sequence(lambda n: f"Text of report {n}.")
 
 
-class PersonFactory(DjangoModelFactory):
+class PersonFactory(DjangoModelFactory[people.Person]):
     class Meta:
         model = people.Person
 
@@ -72,7 +71,7 @@ class PersonFactory(DjangoModelFactory):
     ethnicity = "Kazakh"
 
 
-class NameVariantFactory(DjangoModelFactory):
+class NameVariantFactory(DjangoModelFactory[people.NameVariant]):
     class Meta:
         model = people.NameVariant
 
@@ -81,7 +80,7 @@ class NameVariantFactory(DjangoModelFactory):
     language = "en"
 
 
-class ReportedAgeFactory(DjangoModelFactory):
+class ReportedAgeFactory(DjangoModelFactory[people.ReportedAge]):
     class Meta:
         model = people.ReportedAge
 
@@ -90,7 +89,7 @@ class ReportedAgeFactory(DjangoModelFactory):
     as_of = PartialDate.month(2020, 1)
 
 
-class AffiliationFactory(DjangoModelFactory):
+class AffiliationFactory(DjangoModelFactory[people.Affiliation]):
     class Meta:
         model = people.Affiliation
 
@@ -99,7 +98,7 @@ class AffiliationFactory(DjangoModelFactory):
     title = "Researcher"
 
 
-class LifeEventFactory(DjangoModelFactory):
+class LifeEventFactory(DjangoModelFactory[people.LifeEvent]):
     class Meta:
         model = people.LifeEvent
 
@@ -110,7 +109,7 @@ class LifeEventFactory(DjangoModelFactory):
     to_country = "KZ"
 
 
-class StatementFactory(DjangoModelFactory):
+class StatementFactory(DjangoModelFactory[people.Statement]):
     class Meta:
         model = people.Statement
 
@@ -120,7 +119,7 @@ class StatementFactory(DjangoModelFactory):
     stance = people.Stance.WILL_RETURN
 
 
-class LegalProvisionFactory(DjangoModelFactory):
+class LegalProvisionFactory(DjangoModelFactory[cases.LegalProvision]):
     class Meta:
         model = cases.LegalProvision
 
@@ -131,7 +130,7 @@ class LegalProvisionFactory(DjangoModelFactory):
     title = "Offence"
 
 
-class CaseFactory(DjangoModelFactory):
+class CaseFactory(DjangoModelFactory[cases.Case]):
     class Meta:
         model = cases.Case
 
@@ -142,7 +141,7 @@ class CaseFactory(DjangoModelFactory):
     opened = PartialDate.month(2019, 10)
 
 
-class CaseParticipantFactory(DjangoModelFactory):
+class CaseParticipantFactory(DjangoModelFactory[cases.CaseParticipant]):
     class Meta:
         model = cases.CaseParticipant
 
@@ -151,7 +150,7 @@ class CaseParticipantFactory(DjangoModelFactory):
     role = cases.ParticipantRole.DEFENDANT
 
 
-class CaseAssignmentFactory(DjangoModelFactory):
+class CaseAssignmentFactory(DjangoModelFactory[cases.CaseAssignment]):
     class Meta:
         model = cases.CaseAssignment
 
@@ -159,7 +158,7 @@ class CaseAssignmentFactory(DjangoModelFactory):
     user = factory.SubFactory(UserFactory, roles=[Role.LAWYER])
 
 
-class ChargeFactory(DjangoModelFactory):
+class ChargeFactory(DjangoModelFactory[cases.Charge]):
     class Meta:
         model = cases.Charge
 
@@ -168,7 +167,7 @@ class ChargeFactory(DjangoModelFactory):
     provision = factory.SubFactory(LegalProvisionFactory)
 
 
-class CustodyIntervalFactory(DjangoModelFactory):
+class CustodyIntervalFactory(DjangoModelFactory[cases.CustodyInterval]):
     class Meta:
         model = cases.CustodyInterval
 
@@ -177,7 +176,7 @@ class CustodyIntervalFactory(DjangoModelFactory):
     start = PartialDate.day(2019, 10, 18)
 
 
-class AsylumClaimFactory(DjangoModelFactory):
+class AsylumClaimFactory(DjangoModelFactory[cases.AsylumClaim]):
     class Meta:
         model = cases.AsylumClaim
 
@@ -187,7 +186,7 @@ class AsylumClaimFactory(DjangoModelFactory):
     status = cases.AsylumStatus.PENDING
 
 
-class AsylumClaimStepFactory(DjangoModelFactory):
+class AsylumClaimStepFactory(DjangoModelFactory[cases.AsylumClaimStep]):
     class Meta:
         model = cases.AsylumClaimStep
 
@@ -196,7 +195,7 @@ class AsylumClaimStepFactory(DjangoModelFactory):
     date = PartialDate.day(2019, 10, 29)
 
 
-class HearingFactory(DjangoModelFactory):
+class HearingFactory(DjangoModelFactory[hearings.Hearing]):
     class Meta:
         model = hearings.Hearing
 
@@ -205,7 +204,7 @@ class HearingFactory(DjangoModelFactory):
     kind = hearings.HearingKind.TRIAL
 
 
-class SentenceFactory(DjangoModelFactory):
+class SentenceFactory(DjangoModelFactory[hearings.Sentence]):
     class Meta:
         model = hearings.Sentence
 
@@ -219,7 +218,7 @@ class SentenceFactory(DjangoModelFactory):
     expulsion = hearings.Expulsion.RULED_OUT
 
 
-class CitationFactory(DjangoModelFactory):
+class CitationFactory(DjangoModelFactory[sources.Citation]):
     class Meta:
         model = sources.Citation
         exclude = ("fact",)
