@@ -1,1 +1,7 @@
-urlpatterns: list = []
+from django.urls import path
+
+from people import views
+
+urlpatterns = [
+    path("<int:pk>/", views.person_detail, name="person_detail"),
+]

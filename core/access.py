@@ -1,0 +1,413 @@
+"""Who may see what, and the one place each page fetches its records.
+
+Every page view calls one helper here. The helper reads through the `visible_to` querysets,
+raises `Http404` for a record the user may not see (never revealing that it exists), and
+preloads every relation the page renders, so a page costs the same number of queries however
+many rows it shows.
+
+Facts hang off persons and cases. A fact is visible when the record it belongs to is: a charge
+when its case is, a custody interval when its person is and its case (if any) is. Citations are
+visible when their source is (confidential sources stay with admins and their author).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any, TypedDict
+
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, When
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+
+from cases.models import (
+    AsylumClaim,
+    AsylumClaimStep,
+    Case,
+    CaseParticipant,
+    CaseStatus,
+    Charge,
+    CustodyInterval,
+    CustodyKind,
+    ParticipantRole,
+)
+from core.display import fact_label
+from core.fields import PartialDateField
+from hearings.models import Hearing, HearingStatus, Sentence
+from people.models import (
+    Affiliation,
+    LifeEvent,
+    NameVariant,
+    Organization,
+    OrganizationName,
+    Person,
+    ReportedAge,
+    Statement,
+)
+from sources.models import Citation, Source
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    from accounts.models import User
+
+
+class AuthenticatedRequest(HttpRequest):
+    """A request past `LoginRequiredMiddleware`: its user is signed in."""
+
+    user: User
+
+
+# -- building blocks ---------------------------------------------------------------------------
+
+
+def visible_cases(user: User) -> QuerySet[Case]:
+    return Case.objects.visible_to(user)
+
+
+def visible_persons(user: User) -> QuerySet[Person]:
+    return Person.objects.visible_to(user)
+
+
+def visible_sources(user: User) -> QuerySet[Source]:
+    return Source.objects.visible_to(user)
+
+
+def citations_for(user: User) -> Prefetch[Any]:
+    """The citations of a fact that the user may read, with their sources' publishers."""
+    citations = Citation.objects.select_related("source__publisher", "content_type")
+    if not user.is_vigil_admin:
+        citations = citations.filter(source__in=visible_sources(user))
+    return Prefetch("citations", queryset=citations)
+
+
+def _in_no_case_or_visible_case(user: User, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}case__isnull": True}) | Q(**{f"{prefix}case__in": visible_cases(user)})
+
+
+def _role_order() -> models.Case:
+    """Participants in the order of the role choices: defendants first, observers last."""
+    return models.Case(
+        *[When(role=role, then=position) for position, role in enumerate(ParticipantRole.values)],
+        default=len(ParticipantRole.values),
+        output_field=models.IntegerField(),
+    )
+
+
+# Which rows of each kind of fact a user may see. A model missing here is never shown as a
+# cited fact: new kinds of facts stay hidden until someone decides who may read them.
+FactFilter = Callable[["User"], QuerySet[Any]]
+
+
+def _visible_facts_registry() -> dict[type[models.Model], FactFilter]:
+    def person_scoped(model: type[models.Model], *related: str) -> FactFilter:
+        return lambda user: model._default_manager.filter(
+            person__in=visible_persons(user)
+        ).select_related("person", *related)
+
+    def person_and_case_scoped(model: type[models.Model]) -> FactFilter:
+        return lambda user: (
+            model._default_manager.filter(person__in=visible_persons(user))
+            .filter(_in_no_case_or_visible_case(user))
+            .select_related("person", "case")
+        )
+
+    def case_scoped(model: type[models.Model], *related: str) -> FactFilter:
+        return lambda user: model._default_manager.filter(
+            case__in=visible_cases(user)
+        ).select_related("case", *related)
+
+    return {
+        Person: visible_persons,
+        Case: visible_cases,
+        Organization: lambda user: (
+            Organization.objects.all() if user.has_role else Organization.objects.none()
+        ),
+        OrganizationName: lambda user: (
+            OrganizationName.objects.select_related("organization")
+            if user.has_role
+            else OrganizationName.objects.none()
+        ),
+        NameVariant: person_scoped(NameVariant),
+        ReportedAge: person_scoped(ReportedAge),
+        Affiliation: person_scoped(Affiliation, "organization"),
+        LifeEvent: person_and_case_scoped(LifeEvent),
+        CustodyInterval: person_and_case_scoped(CustodyInterval),
+        AsylumClaim: person_and_case_scoped(AsylumClaim),
+        AsylumClaimStep: lambda user: (
+            AsylumClaimStep.objects.filter(claim__person__in=visible_persons(user))
+            .filter(_in_no_case_or_visible_case(user, "claim__"))
+            .select_related("claim__person", "claim__case")
+        ),
+        Statement: lambda user: Statement.objects.filter(
+            speaker__in=visible_persons(user)
+        ).select_related("speaker"),
+        CaseParticipant: case_scoped(CaseParticipant, "person"),
+        Charge: case_scoped(Charge, "defendant", "provision"),
+        Hearing: case_scoped(Hearing),
+        Sentence: case_scoped(Sentence, "defendant"),
+    }
+
+
+def visible_facts(user: User, model: type[models.Model]) -> QuerySet[Any] | None:
+    """The rows of `model` the user may see as cited facts; None for kinds never shown."""
+    rule = _visible_facts_registry().get(model)
+    return None if rule is None else rule(user)
+
+
+# -- home --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """What the home page shows one user; empty for an account without a role."""
+
+    has_role: bool
+    today: date
+    cases: Sequence[Case]
+    more_cases: bool
+    in_custody: list[CustodyInterval]
+    upcoming_hearings: list[Hearing]
+    recent_sources: list[Source]
+
+
+HOME_CASES = 50
+HOME_CUSTODY = 100
+HOME_HEARINGS = 20
+HOME_SOURCES = 10
+
+
+def get_dashboard_for_user(user: User) -> Dashboard:
+    today = timezone.localdate()
+    if not user.has_role:
+        return Dashboard(False, today, [], False, [], [], [])
+    upcoming = Hearing.objects.filter(status=HearingStatus.SCHEDULED, date__endswith__gt=today)
+    next_hearing = Subquery(
+        upcoming.filter(case=OuterRef("pk")).order_by("date", "time").values("date")[:1],
+        output_field=PartialDateField(),
+    )
+    cases = list(
+        visible_cases(user)
+        .select_related("court")
+        .annotate(next_hearing=next_hearing)
+        .annotate(is_closed=Q(status=CaseStatus.CLOSED))
+        .order_by(
+            F("next_hearing").asc(nulls_last=True),
+            "is_closed",
+            F("opened").desc(nulls_last=True),
+            "title",
+        )[: HOME_CASES + 1]
+    )
+    in_custody = (
+        CustodyInterval.objects.open()
+        .exclude(kind=CustodyKind.ABROAD)
+        .filter(person__in=visible_persons(user))
+        .filter(_in_no_case_or_visible_case(user))
+        .select_related("person", "case")
+        .order_by(F("start").asc(nulls_last=True), "person__display_name")[:HOME_CUSTODY]
+    )
+    hearings = (
+        upcoming.filter(case__in=visible_cases(user))
+        .select_related("case", "court")
+        .order_by("date", "time")[:HOME_HEARINGS]
+    )
+    sources = (
+        visible_sources(user)
+        .select_related("publisher")
+        .order_by(F("published").desc(nulls_last=True), "-created_at")[:HOME_SOURCES]
+    )
+    return Dashboard(
+        has_role=True,
+        today=today,
+        cases=cases[:HOME_CASES],
+        more_cases=len(cases) > HOME_CASES,
+        in_custody=list(in_custody),
+        upcoming_hearings=list(hearings),
+        recent_sources=list(sources),
+    )
+
+
+# -- case --------------------------------------------------------------------------------------
+
+
+class CaseAnnotations(TypedDict):
+    user_can_edit: bool
+
+
+def get_case_for_user(user: User, pk: int) -> WithAnnotations[Case, CaseAnnotations]:
+    """A case the user may see, with everything its page shows; `user_can_edit` says whether
+    the user may record its hearings (assigned lawyers and admins)."""
+    cites = citations_for(user)
+    queryset = (
+        visible_cases(user)
+        .select_related("court")
+        .annotate(user_can_edit=Exists(Case.objects.writable_by(user).filter(pk=OuterRef("pk"))))
+        .prefetch_related(
+            cites,
+            Prefetch(
+                "participants",
+                queryset=CaseParticipant.objects.select_related("person", "organization")
+                .prefetch_related(cites)
+                .order_by(_role_order(), "person__display_name"),
+            ),
+            Prefetch(
+                "charges",
+                queryset=Charge.objects.select_related("defendant", "provision")
+                .prefetch_related(cites)
+                .order_by("defendant__display_name", "provision__article"),
+            ),
+            Prefetch(
+                "hearings",
+                queryset=Hearing.objects.select_related(
+                    "court", "judge", "adjourned_to", "adjourned_from"
+                )
+                .prefetch_related(cites)
+                .order_by("date", "time", "pk"),
+            ),
+            Prefetch(
+                "sentences",
+                queryset=Sentence.objects.select_related("defendant", "hearing")
+                .prefetch_related(cites)
+                .order_by("pronounced", "defendant__display_name"),
+            ),
+            Prefetch(
+                "custody_intervals",
+                queryset=CustodyInterval.objects.select_related("person", "authority")
+                .prefetch_related(cites)
+                .order_by(F("start").asc(nulls_first=True), "person__display_name"),
+            ),
+        )
+    )
+    try:
+        return queryset.get(pk=pk)
+    except Case.DoesNotExist:
+        raise Http404 from None
+
+
+# -- person ------------------------------------------------------------------------------------
+
+
+def get_person_for_user(user: User, pk: int) -> Person:
+    """A person the user may see, with every fact of their page preloaded.
+
+    Related managers hold only what the user may see: `participations`, `charges`,
+    `sentences` only in visible cases; custody intervals, asylum claims and life events when
+    they belong to no case or to a visible one; hearings through the visible participations."""
+    cites = citations_for(user)
+    cases = visible_cases(user)
+    in_no_case_or_visible = _in_no_case_or_visible_case(user)
+    names = (
+        NameVariant.objects.select_related("source__publisher")
+        .annotate(source_visible=Exists(visible_sources(user).filter(pk=OuterRef("source_id"))))
+        .prefetch_related(cites)
+    )
+    statements = Statement.objects.select_related("speaker", "organization").prefetch_related(cites)
+    queryset = visible_persons(user).prefetch_related(
+        cites,
+        Prefetch("names", queryset=names.order_by("kind", "script", "text")),
+        Prefetch("reported_ages", queryset=ReportedAge.objects.prefetch_related(cites)),
+        Prefetch(
+            "affiliations",
+            queryset=Affiliation.objects.select_related("organization").prefetch_related(cites),
+        ),
+        Prefetch(
+            "participations",
+            queryset=CaseParticipant.objects.filter(case__in=cases)
+            .select_related("case")
+            .order_by(F("case__opened").desc(nulls_last=True), "case__title", "role"),
+        ),
+        Prefetch(
+            "participations__case__hearings",
+            queryset=Hearing.objects.select_related("adjourned_to").prefetch_related(cites),
+        ),
+        Prefetch(
+            "life_events",
+            queryset=LifeEvent.objects.filter(in_no_case_or_visible)
+            .select_related("case")
+            .prefetch_related(cites),
+        ),
+        Prefetch(
+            "custody_intervals",
+            queryset=CustodyInterval.objects.filter(in_no_case_or_visible)
+            .select_related("case", "authority")
+            .prefetch_related(cites),
+        ),
+        Prefetch(
+            "charges",
+            queryset=Charge.objects.filter(case__in=cases)
+            .select_related("case", "provision")
+            .prefetch_related(cites),
+        ),
+        Prefetch(
+            "sentences",
+            queryset=Sentence.objects.filter(case__in=cases)
+            .select_related("case")
+            .prefetch_related(cites),
+        ),
+        Prefetch(
+            "asylum_claims",
+            queryset=AsylumClaim.objects.filter(in_no_case_or_visible)
+            .select_related("case", "authority")
+            .prefetch_related(
+                cites,
+                Prefetch("steps", queryset=AsylumClaimStep.objects.prefetch_related(cites)),
+            ),
+        ),
+        Prefetch("statements", queryset=statements),
+        Prefetch("statements_about", queryset=statements),
+    )
+    try:
+        return queryset.get(pk=pk)
+    except Person.DoesNotExist:
+        raise Http404 from None
+
+
+# -- source ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CitedFact:
+    citation: Citation
+    fact: models.Model
+
+
+@dataclass(frozen=True)
+class SourcePage:
+    source: Source
+    cited_facts: list[CitedFact]
+
+
+def get_source_for_user(user: User, pk: int) -> SourcePage:
+    """A source the user may see, with the citations whose facts the user may see."""
+    try:
+        source = visible_sources(user).select_related("publisher").get(pk=pk)
+    except Source.DoesNotExist:
+        raise Http404 from None
+    citations = list(
+        Citation.objects.filter(source=source)
+        .select_related("content_type")
+        .order_by("content_type_id", "object_id", "field", "pk")
+    )
+    content_types = {c.content_type_id: c.content_type for c in citations}
+    ids_by_type: dict[int, set[int]] = defaultdict(set)
+    for citation in citations:
+        ids_by_type[citation.content_type_id].add(citation.object_id)
+    facts: dict[tuple[int, int], models.Model] = {}
+    for content_type_id, ids in ids_by_type.items():
+        model = content_types[content_type_id].model_class()
+        queryset = None if model is None else visible_facts(user, model)
+        if queryset is not None:
+            for fact in queryset.filter(pk__in=ids):
+                facts[(content_type_id, fact.pk)] = fact
+    cited = sorted(
+        (
+            CitedFact(c, facts[(c.content_type_id, c.object_id)])
+            for c in citations
+            if (c.content_type_id, c.object_id) in facts
+        ),
+        key=lambda item: (fact_label(item.fact).casefold(), item.citation.pk),
+    )
+    return SourcePage(source=source, cited_facts=cited)
