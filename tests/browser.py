@@ -32,7 +32,9 @@ def chromium_path() -> str:
     if path:
         return path
     if os.geteuid() == 0:
-        pytest.fail("chromium is missing; `make test` installs it as root (apt-get install chromium)")
+        pytest.fail(
+            "chromium is missing; `make test` installs it as root (apt-get install chromium)"
+        )
     pytest.skip("browser tests need Debian's chromium: sudo apt-get install chromium")
 
 
