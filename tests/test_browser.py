@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.core.management import call_command
 
@@ -15,8 +17,9 @@ PASSWORD = "a long demo passphrase for the browser test"
 
 
 @pytest.fixture
-def demo_lawyer() -> User:
-    call_command("load_demo", verbosity=0)
+def demo_lawyer(tmp_path: Path) -> User:
+    # The accounts file goes to a temporary folder: the developer's own stays untouched.
+    call_command("load_demo", verbosity=0, accounts_file=tmp_path / "demo-accounts.txt")
     lawyer = User.objects.get(username="lawyer")
     lawyer.set_password(PASSWORD)
     lawyer.save()

@@ -7,7 +7,6 @@ import json
 import stat
 from io import StringIO
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.apps import apps
@@ -46,11 +45,6 @@ def run_load_demo(accounts_file: Path, *args: str) -> str:
     out = StringIO()
     call_command("load_demo", *args, accounts_file=accounts_file, stdout=out, stderr=StringIO())
     return out.getvalue()
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -19,11 +19,6 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 # (factory, field, first value, second value) for each tracked model under test
 TRACKED: dict[str, tuple[Any, str, str, str]] = {
     "person": (factories.PersonFactory, "display_name", "Kaster Musakhanuly", "Qaster Musaqanuly"),
