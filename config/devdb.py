@@ -201,12 +201,19 @@ class Server:
 def run_with_server(command: list[str]) -> int:
     server = Server()
     started = server.start()
-    # Ctrl-C reaches the whole process group: let the child handle it, then clean up here.
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    child = subprocess.Popen(command)
+
+    def forward(signum: int, _frame: object) -> None:
+        child.send_signal(signum)
+
+    # Ctrl-C reaches the whole process group, the child included: wait for it to finish.
+    # A SIGTERM or SIGHUP sent to this process alone is passed on, so cleanup still runs.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, forward)
+    signal.signal(signal.SIGHUP, forward)
     try:
-        return subprocess.call(command)
+        return child.wait()
     finally:
-        signal.signal(signal.SIGINT, previous)
         if started:
             server.stop()
 
