@@ -44,7 +44,8 @@ def _short_hash() -> str:
 
 def socket_dir() -> Path:
     """Directory of the server's Unix socket (settings connect here)."""
-    preferred = PG_HOME / "run"
+    # Resolved: as root var/postgres may link to a folder the postgres user can reach.
+    preferred = (PG_HOME / "run").resolve()
     # The limit is in bytes: a Cyrillic directory name takes two per letter.
     if len(os.fsencode(preferred)) <= MAX_SOCKET_DIR:
         return preferred
@@ -78,9 +79,20 @@ class Server:
     def __init__(self) -> None:
         self.bindir = find_bindir()
         self.as_root = os.geteuid() == 0
-        self.data = PG_HOME / "data"
-        self.log = PG_HOME / "server.log"
-        self.socket = socket_dir()
+
+    # Resolved on each use: as root, the first start may turn var/postgres into a link to a
+    # folder the postgres user can reach, and the server must be given the real paths.
+    @property
+    def data(self) -> Path:
+        return PG_HOME.resolve() / "data"
+
+    @property
+    def log(self) -> Path:
+        return PG_HOME.resolve() / "server.log"
+
+    @property
+    def socket(self) -> Path:
+        return socket_dir()
 
     # -- running commands as the right user ------------------------------------------------
     def _cmd(self, tool: str, *args: str) -> list[str]:
