@@ -169,12 +169,15 @@ class Dashboard:
     today: date
     cases: Sequence[Case]
     more_cases: bool
+    people: Sequence[Person]
+    more_people: bool
     in_custody: list[CustodyInterval]
     upcoming_hearings: list[Hearing]
     recent_sources: list[Source]
 
 
 HOME_CASES = 50
+HOME_PEOPLE = 50
 HOME_CUSTODY = 100
 HOME_HEARINGS = 20
 HOME_SOURCES = 10
@@ -183,7 +186,7 @@ HOME_SOURCES = 10
 def get_dashboard_for_user(user: User) -> Dashboard:
     today = timezone.localdate()
     if not user.has_role:
-        return Dashboard(False, today, [], False, [], [], [])
+        return Dashboard(False, today, [], False, [], False, [], [], [])
     upcoming = Hearing.objects.filter(status=HearingStatus.SCHEDULED, date__endswith__gt=today)
     next_hearing = Subquery(
         upcoming.filter(case=OuterRef("pk")).order_by("date", "time").values("date")[:1],
@@ -200,6 +203,13 @@ def get_dashboard_for_user(user: User) -> Dashboard:
             F("opened").desc(nulls_last=True),
             "title",
         )[: HOME_CASES + 1]
+    )
+    # The people whose files the user follows; officials and researchers are reached through
+    # the cases and statements they appear in.
+    people = list(
+        visible_persons(user)
+        .filter(is_public_figure=False)
+        .order_by("display_name", "pk")[: HOME_PEOPLE + 1]
     )
     in_custody = (
         CustodyInterval.objects.open()
@@ -224,6 +234,8 @@ def get_dashboard_for_user(user: User) -> Dashboard:
         today=today,
         cases=cases[:HOME_CASES],
         more_cases=len(cases) > HOME_CASES,
+        people=people[:HOME_PEOPLE],
+        more_people=len(people) > HOME_PEOPLE,
         in_custody=list(in_custody),
         upcoming_hearings=list(hearings),
         recent_sources=list(sources),

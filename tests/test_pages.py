@@ -197,6 +197,16 @@ def test_home_shows_cases_custody_upcoming_hearings_and_sources(story, ngo_staff
     assert story.release.title.replace("'", "&#x27;") in page
 
 
+def test_home_lists_the_people_the_user_follows_but_not_public_figures(story, ngo_staff):
+    outside_any_case = factories.PersonFactory.create(display_name="Gulzire Awulqanqizi")
+    outside_any_case.watched_by.add(ngo_staff.organization)
+    page = html(client_for(ngo_staff).get(reverse("home")))
+    people = page.split('id="people-heading"')[1].split("</section>")[0]
+    assert "Gulzire Awulqanqizi" in people
+    assert "Kaster Musakhanuly" in people
+    assert story.dilmanov.display_name not in people
+
+
 def test_home_leaves_out_past_hearings(story, ngo_staff, time_machine):
     time_machine.move_to(dt.datetime(2020, 2, 1, 9, tzinfo=ALMATY))
     story.verdict.status = HearingStatus.SCHEDULED  # never updated after the verdict
@@ -564,6 +574,6 @@ def test_home_queries_stay_flat(ngo_staff, n, django_assert_max_num_queries, tim
     for _ in range(min(n, 20)):
         factories.SourceFactory.create()
     client = client_for(ngo_staff)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         page = html(client.get(reverse("home")))
     assert page.count("Next hearing:") == min(n, 50)
