@@ -81,5 +81,6 @@ test: setup browser lint
 			{ echo "Models and migrations differ: run manage.py makemigrations"; exit 1; }; \
 		$(VENV)/bin/pytest $(PYTEST_ARGS)'
 
+# var/postgres may link elsewhere (root, unreachable checkout): remove what it points to too.
 clean: stop
-	rm -rf $(VENV) var staticfiles
+	rm -rf "$$(readlink -f var/postgres)" $(VENV) var staticfiles
