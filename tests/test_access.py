@@ -15,12 +15,7 @@ from core import access
 from core.partial_dates import PartialDate
 from hearings.models import Hearing
 from tests import factories
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from tests.helpers import client_for
 
 
 @pytest.fixture

@@ -11,27 +11,16 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import User
 from cases.models import Case, CustodyKind, ParticipantRole
 from core.partial_dates import PartialDate
 from hearings.models import HearingKind, HearingStatus
 from people.models import LifeEvent, NameVariant, VariantKind
 from sources.models import Citation, Source
 from tests import factories
+from tests.helpers import client_for, html
 
 ALMATY = dt.timezone(dt.timedelta(hours=5))
 day = PartialDate.day
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def html(response) -> str:
-    assert response.status_code == 200
-    return response.content.decode()
 
 
 @pytest.fixture
