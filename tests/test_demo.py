@@ -7,11 +7,12 @@ import json
 import stat
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from accounts.models import User
 from accounts.roles import Role
@@ -258,3 +259,13 @@ def test_without_the_shared_reports_texts_stay_empty(
 
     assert report.created > 0
     assert not Source.objects.exclude(text="").exists()
+
+
+@pytest.mark.django_db
+def test_refuses_a_production_database_unless_asked(settings: Any, accounts_file: Path) -> None:
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="--allow-production"):
+        run_load_demo(accounts_file)
+    assert not User.objects.exists()
+    run_load_demo(accounts_file, "--allow-production")
+    assert User.objects.filter(username="admin", is_superuser=True).exists()

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.demo import ACCOUNTS_FILE, DATA_FILE, load_demo, password_box, save_passwords
 
@@ -29,8 +30,19 @@ class Command(BaseCommand):
             default=ACCOUNTS_FILE,
             help="Where new passwords are saved (mode 0600).",
         )
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Load even though DATABASE_URL points at a production server.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # The demo creates a superuser with a printed password: never by accident in production.
+        if settings.PRODUCTION and not options["allow_production"]:
+            raise CommandError(
+                "DATABASE_URL is set: load_demo would add demo accounts (one a superuser) to a "
+                "production database. Pass --allow-production if that is really what you want."
+            )
         report = load_demo(options["file"], reset_passwords=options["reset_passwords"])
         for warning in report.warnings:
             self.stderr.write(self.style.WARNING(warning))
