@@ -64,28 +64,18 @@ class AuthenticatedRequest(HttpRequest):
 # -- building blocks ---------------------------------------------------------------------------
 
 
-def visible_cases(user: User) -> QuerySet[Case]:
-    return Case.objects.visible_to(user)
-
-
-def visible_persons(user: User) -> QuerySet[Person]:
-    return Person.objects.visible_to(user)
-
-
-def visible_sources(user: User) -> QuerySet[Source]:
-    return Source.objects.visible_to(user)
-
-
 def citations_for(user: User) -> Prefetch[Any]:
     """The citations of a fact that the user may read, with their sources' publishers."""
     citations = Citation.objects.select_related("source__publisher", "content_type")
     if not user.is_vigil_admin:
-        citations = citations.filter(source__in=visible_sources(user))
+        citations = citations.filter(source__in=Source.objects.visible_to(user))
     return Prefetch("citations", queryset=citations)
 
 
 def _in_no_case_or_visible_case(user: User, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}case__isnull": True}) | Q(**{f"{prefix}case__in": visible_cases(user)})
+    return Q(**{f"{prefix}case__isnull": True}) | Q(
+        **{f"{prefix}case__in": Case.objects.visible_to(user)}
+    )
 
 
 def _role_order() -> models.Case:
@@ -102,27 +92,27 @@ def _role_order() -> models.Case:
 FactFilter = Callable[["User"], QuerySet[Any]]
 
 
-def _visible_facts_registry() -> dict[type[models.Model], FactFilter]:
+def _build_visible_facts() -> dict[type[models.Model], FactFilter]:
     def person_scoped(model: type[models.Model], *related: str) -> FactFilter:
         return lambda user: model._default_manager.filter(
-            person__in=visible_persons(user)
+            person__in=Person.objects.visible_to(user)
         ).select_related("person", *related)
 
     def person_and_case_scoped(model: type[models.Model]) -> FactFilter:
         return lambda user: (
-            model._default_manager.filter(person__in=visible_persons(user))
+            model._default_manager.filter(person__in=Person.objects.visible_to(user))
             .filter(_in_no_case_or_visible_case(user))
             .select_related("person", "case")
         )
 
     def case_scoped(model: type[models.Model], *related: str) -> FactFilter:
         return lambda user: model._default_manager.filter(
-            case__in=visible_cases(user)
+            case__in=Case.objects.visible_to(user)
         ).select_related("case", *related)
 
     return {
-        Person: visible_persons,
-        Case: visible_cases,
+        Person: Person.objects.visible_to,
+        Case: Case.objects.visible_to,
         Organization: lambda user: (
             Organization.objects.all() if user.has_role else Organization.objects.none()
         ),
@@ -138,12 +128,12 @@ def _visible_facts_registry() -> dict[type[models.Model], FactFilter]:
         CustodyInterval: person_and_case_scoped(CustodyInterval),
         AsylumClaim: person_and_case_scoped(AsylumClaim),
         AsylumClaimStep: lambda user: (
-            AsylumClaimStep.objects.filter(claim__person__in=visible_persons(user))
+            AsylumClaimStep.objects.filter(claim__person__in=Person.objects.visible_to(user))
             .filter(_in_no_case_or_visible_case(user, "claim__"))
             .select_related("claim__person", "claim__case")
         ),
         Statement: lambda user: Statement.objects.filter(
-            speaker__in=visible_persons(user)
+            speaker__in=Person.objects.visible_to(user)
         ).select_related("speaker"),
         CaseParticipant: case_scoped(CaseParticipant, "person"),
         Charge: case_scoped(Charge, "defendant", "provision"),
@@ -152,9 +142,12 @@ def _visible_facts_registry() -> dict[type[models.Model], FactFilter]:
     }
 
 
+_VISIBLE_FACTS = _build_visible_facts()
+
+
 def visible_facts(user: User, model: type[models.Model]) -> QuerySet[Any] | None:
     """The rows of `model` the user may see as cited facts; None for kinds never shown."""
-    rule = _visible_facts_registry().get(model)
+    rule = _VISIBLE_FACTS.get(model)
     return None if rule is None else rule(user)
 
 
@@ -193,7 +186,7 @@ def get_dashboard_for_user(user: User) -> Dashboard:
         output_field=PartialDateField(),
     )
     cases = list(
-        visible_cases(user)
+        Case.objects.visible_to(user)
         .select_related("court")
         .annotate(next_hearing=next_hearing)
         .annotate(is_closed=Q(status=CaseStatus.CLOSED))
@@ -207,25 +200,25 @@ def get_dashboard_for_user(user: User) -> Dashboard:
     # The people whose files the user follows; officials and researchers are reached through
     # the cases and statements they appear in.
     people = list(
-        visible_persons(user)
+        Person.objects.visible_to(user)
         .filter(is_public_figure=False)
         .order_by("display_name", "pk")[: HOME_PEOPLE + 1]
     )
     in_custody = (
         CustodyInterval.objects.open()
         .exclude(kind=CustodyKind.ABROAD)
-        .filter(person__in=visible_persons(user))
+        .filter(person__in=Person.objects.visible_to(user))
         .filter(_in_no_case_or_visible_case(user))
         .select_related("person", "case")
         .order_by(F("start").asc(nulls_last=True), "person__display_name")[:HOME_CUSTODY]
     )
     hearings = (
-        upcoming.filter(case__in=visible_cases(user))
+        upcoming.filter(case__in=Case.objects.visible_to(user))
         .select_related("case", "court")
         .order_by("date", "time")[:HOME_HEARINGS]
     )
     sources = (
-        visible_sources(user)
+        Source.objects.visible_to(user)
         .select_related("publisher")
         .order_by(F("published").desc(nulls_last=True), "-created_at")[:HOME_SOURCES]
     )
@@ -254,7 +247,7 @@ def get_case_for_user(user: User, pk: int) -> WithAnnotations[Case, CaseAnnotati
     the user may record its hearings (assigned lawyers and admins)."""
     cites = citations_for(user)
     queryset = (
-        visible_cases(user)
+        Case.objects.visible_to(user)
         .select_related("court")
         .annotate(user_can_edit=Exists(Case.objects.writable_by(user).filter(pk=OuterRef("pk"))))
         .prefetch_related(
@@ -309,15 +302,17 @@ def get_person_for_user(user: User, pk: int) -> Person:
     `sentences` only in visible cases; custody intervals, asylum claims and life events when
     they belong to no case or to a visible one; hearings through the visible participations."""
     cites = citations_for(user)
-    cases = visible_cases(user)
+    cases = Case.objects.visible_to(user)
     in_no_case_or_visible = _in_no_case_or_visible_case(user)
     names = (
         NameVariant.objects.select_related("source__publisher")
-        .annotate(source_visible=Exists(visible_sources(user).filter(pk=OuterRef("source_id"))))
+        .annotate(
+            source_visible=Exists(Source.objects.visible_to(user).filter(pk=OuterRef("source_id")))
+        )
         .prefetch_related(cites)
     )
     statements = Statement.objects.select_related("speaker", "organization").prefetch_related(cites)
-    queryset = visible_persons(user).prefetch_related(
+    queryset = Person.objects.visible_to(user).prefetch_related(
         cites,
         Prefetch("names", queryset=names.order_by("kind", "script", "text")),
         Prefetch("reported_ages", queryset=ReportedAge.objects.prefetch_related(cites)),
@@ -395,7 +390,7 @@ class SourcePage:
 def get_source_for_user(user: User, pk: int) -> SourcePage:
     """A source the user may see, with the citations whose facts the user may see."""
     try:
-        source = visible_sources(user).select_related("publisher").get(pk=pk)
+        source = Source.objects.visible_to(user).select_related("publisher").get(pk=pk)
     except Source.DoesNotExist:
         raise Http404 from None
     citations = list(

@@ -29,11 +29,11 @@ from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 from django_countries.fields import CountryField
 from pghistory import core as pghistory_core
 from pghistory.models import Events
 
+from core.display import country_name, date_label
 from core.fields import PartialDateField, from_range
 
 # The bookkeeping of every `core.models.Record`, folded away at the bottom of its form.
@@ -144,7 +144,7 @@ def _partial_date_label(value: str) -> str:
         return value
     bounds = match[1] + match[4]
     lower, upper = date.fromisoformat(match[2]), date.fromisoformat(match[3])
-    return str(from_range(DateRange(lower, upper, bounds)))
+    return date_label(from_range(DateRange(lower, upper, bounds)))
 
 
 class _ValueRenderer:
@@ -181,7 +181,7 @@ class _ValueRenderer:
         if isinstance(model_field, PartialDateField):
             return _partial_date_label(str(value))
         if isinstance(model_field, CountryField):
-            return ", ".join(str(countries.name(code) or code) for code in str(value).split(","))
+            return ", ".join(country_name(code) or code for code in str(value).split(","))
         if model_field.flatchoices:
             return str(dict(model_field.flatchoices).get(value, value))
         if isinstance(model_field, models.BooleanField):
