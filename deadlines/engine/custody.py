@@ -34,15 +34,18 @@ def arrest_cap(interval: CustodyFact, ruleset: RuleSet) -> Deadline | None:
     readings = []
     if interval.started_at is not None:
         work = Work()
-        ends = interval.started_at + timedelta(hours=hours)
+        started = interval.started_at
+        if started.tzinfo is not None:
+            started = started.astimezone(ruleset.time_zone)
+        ends = started + timedelta(hours=hours)
         work.note(
-            f"Detained at {interval.started_at:%H:%M} on {day_label(interval.started_at.date())}; "
+            f"Detained at {started:%H:%M} on {day_label(started.date())}; "
             f"{hours} hours later is {ends:%H:%M} on {day_label(ends.date())} ({rule.article}).",
             rule,
         )
         readings.append(Reading("", ends.date(), work))
         late = Work()
-        later = interval.started_at + timedelta(hours=extended)
+        later = started + timedelta(hours=extended)
         late.note(
             f"In the listed cases (remoteness among them) {extended} hours: {later:%H:%M} on "
             f"{day_label(later.date())} ({rule.article}).",

@@ -91,6 +91,8 @@ def _subtract(segment: Segment, held: Sequence[tuple[date, date]]) -> list[Segme
 def scale(term: Term, ratio: Fraction) -> Term:
     """A term multiplied the way courts do it: months and days each times the ratio, half a
     month as 15 days, a part of a day rounded up (in the convict's favour)."""
+    if ratio == 1:
+        return term  # a day for a day: the calendar's own months and days
     months = Fraction(term.total_months) * ratio
     whole_months = int(months)
     days = (months - whole_months) * 30 + Fraction(term.days) * ratio
@@ -101,6 +103,7 @@ def scale(term: Term, ratio: Fraction) -> Term:
 def add(*terms: Term) -> Term:
     """The sum, days carried into months at 30; a single term stays as the calendar gave it
     (2 months 30 days is less than 3 months when the month had 31)."""
+    terms = tuple(term for term in terms if term != Term()) or (Term(),)
     if len(terms) == 1:
         return terms[0]
     return Term(0, sum(t.total_months for t in terms), sum(t.days for t in terms)).normalised()

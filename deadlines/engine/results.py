@@ -37,23 +37,28 @@ class DeadlineKind(StrEnum):
         return KIND_LABELS[self]
 
 
+def gettext_noop(text: str) -> str:
+    """Marks a label for translation; pages translate it when they show it."""
+    return text
+
+
 KIND_LABELS = {
-    DeadlineKind.NEXT_HEARING: "Hearing",
-    DeadlineKind.APPEAL_VERDICT: "Appeal against the verdict",
-    DeadlineKind.APPEAL_CUSTODY_ORDER: "Appeal against the custody order",
-    DeadlineKind.VERDICT_IN_FORCE: "Verdict enters into force",
-    DeadlineKind.RELEASE: "Release",
-    DeadlineKind.PAROLE: "Parole eligibility",
-    DeadlineKind.ARREST_CAP: "Detention on arrest ends",
-    DeadlineKind.PRETRIAL_CAP: "Pretrial custody limit",
-    DeadlineKind.PRETRIAL_EXTENSION_REQUEST: "Custody extension must be requested",
-    DeadlineKind.ASYLUM_APPLICATION: "Asylum application due",
-    DeadlineKind.ASYLUM_REGISTRATION: "Asylum claim registration due",
-    DeadlineKind.ASYLUM_DECISION: "Asylum decision due",
-    DeadlineKind.ASYLUM_DECISION_EXTENDED: "Asylum decision, extended limit",
-    DeadlineKind.RESTRICTION_END: "Restriction ends",
-    DeadlineKind.LEAVE_AFTER_REFUSAL: "Time to leave after a final refusal ends",
-    DeadlineKind.TREATY_HANDOVER: "Treaty hand-over window closes",
+    DeadlineKind.NEXT_HEARING: gettext_noop("Hearing"),
+    DeadlineKind.APPEAL_VERDICT: gettext_noop("Appeal against the verdict"),
+    DeadlineKind.APPEAL_CUSTODY_ORDER: gettext_noop("Appeal against the custody order"),
+    DeadlineKind.VERDICT_IN_FORCE: gettext_noop("Verdict enters into force"),
+    DeadlineKind.RELEASE: gettext_noop("Release"),
+    DeadlineKind.PAROLE: gettext_noop("Parole eligibility"),
+    DeadlineKind.ARREST_CAP: gettext_noop("Detention on arrest ends"),
+    DeadlineKind.PRETRIAL_CAP: gettext_noop("Pretrial custody limit"),
+    DeadlineKind.PRETRIAL_EXTENSION_REQUEST: gettext_noop("Custody extension must be requested"),
+    DeadlineKind.ASYLUM_APPLICATION: gettext_noop("Asylum application due"),
+    DeadlineKind.ASYLUM_REGISTRATION: gettext_noop("Asylum claim registration due"),
+    DeadlineKind.ASYLUM_DECISION: gettext_noop("Asylum decision due"),
+    DeadlineKind.ASYLUM_DECISION_EXTENDED: gettext_noop("Asylum decision, extended limit"),
+    DeadlineKind.RESTRICTION_END: gettext_noop("Restriction ends"),
+    DeadlineKind.LEAVE_AFTER_REFUSAL: gettext_noop("Time to leave after a final refusal ends"),
+    DeadlineKind.TREATY_HANDOVER: gettext_noop("Treaty hand-over window closes"),
 }
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from deadlines.engine.counting import WorkingCalendar
 
@@ -57,8 +58,9 @@ class Rule:
 class RuleSet:
     """The rules of one jurisdiction, with its working-day calendar."""
 
-    def __init__(self, jurisdiction: str, rules: tuple[Rule, ...]) -> None:
+    def __init__(self, jurisdiction: str, rules: tuple[Rule, ...], *, time_zone: str) -> None:
         self.jurisdiction = jurisdiction
+        self.time_zone = ZoneInfo(time_zone)  # where hours of detention are read
         self.rules = rules
         self.calendar = WorkingCalendar(jurisdiction)
         self.by_id = {rule.id: rule for rule in rules}
@@ -355,6 +357,7 @@ KAZAKHSTAN = RuleSet(
             params={"days": 7},
         ),
     ),
+    time_zone="Asia/Almaty",
 )
 
 RULESETS: dict[str, RuleSet] = {"KZ": KAZAKHSTAN}

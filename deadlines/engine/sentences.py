@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
 
+from dateutil.relativedelta import relativedelta
+
 from core.partial_dates import PartialDate
 from deadlines.engine.counting import (
     CUSTODY_TERM,
@@ -37,7 +39,7 @@ from deadlines.engine.custody_time import (
 from deadlines.engine.derivation import Reading, Work, deadline_from, input_for
 from deadlines.engine.facts import CustodyFact, HearingFact, Offence, SentenceFact
 from deadlines.engine.results import Deadline, DeadlineKind, Gap, Input
-from deadlines.engine.rules import SECURITY_LEVELS, RuleSet
+from deadlines.engine.rules import SECURITY_LEVELS, Rule, RuleSet
 
 STATED_RATIOS = {"1:1": Fraction(1), "1.5:1": Fraction(3, 2), "2:1": Fraction(2)}
 CUSTODIAL = ("imprisonment",)
@@ -115,11 +117,7 @@ def _verdict(
         c.kind in ("arrest", "pretrial", "prison", "other")
         and c.start is not None
         and c.start.earliest <= pronounced.latest
-        and (
-            c.is_open
-            or c.end_unknown
-            or (c.end is not None and c.end.latest >= pronounced.earliest)
-        )
+        and (c.is_open or c.end_unknown or (c.end is not None and c.end.latest > pronounced.latest))
         for c in mine
     )
     inputs = [
@@ -289,7 +287,9 @@ def _rates(verdict: Verdict, start: date, until: date, ruleset: RuleSet, work: W
     """The credit rate: the most lenient version of Art. 62(3) in force from the start of
     custody to the end of the credit (Art. 6), for the institution type."""
     sentence = verdict.sentence
-    versions = ruleset.in_force_between("custody_credit", start, until)
+    versions = ruleset.in_force_between("custody_credit", start, until) or [
+        ruleset.at("custody_credit", start)
+    ]
     house_rule = ruleset.at("house_arrest_credit", until)
     institution = sentence.institution
     stated = STATED_RATIOS.get(sentence.credit_stated)
@@ -306,8 +306,8 @@ def _rates(verdict: Verdict, start: date, until: date, ruleset: RuleSet, work: W
     first_version = ruleset.at("custody_credit", start)
     text = (
         f"{chosen.article} ({chosen.legal_source.split(', ', 1)[-1]}): in a "
-        f"{institution}-security institution one day of custody counts as {_ratio(ratio)} "
-        f"days of imprisonment."
+        f"{institution}-security institution one day of custody counts as {_days(ratio)} "
+        "of imprisonment."
     )
     work.note(text, chosen)
     if chosen is not first_version:
@@ -327,6 +327,10 @@ def _rates(verdict: Verdict, start: date, until: date, ruleset: RuleSet, work: W
 
 def _ratio(value: Fraction) -> str:
     return str(float(value)).removesuffix(".0")
+
+
+def _days(value: Fraction) -> str:
+    return "1 day" if value == 1 else f"{_ratio(value)} days"
 
 
 def _release(verdict: Verdict, ruleset: RuleSet) -> tuple[list[Deadline], list[Gap]]:
@@ -350,12 +354,12 @@ def _release(verdict: Verdict, ruleset: RuleSet) -> tuple[list[Deadline], list[G
         reading = _release_reading(
             verdict, bound, force.day, force.work, ruleset, label=label or ""
         )
-        if reading is None:
+        if isinstance(reading, str):
             return [], [
                 Gap(
                     DeadlineKind.RELEASE,
                     key,
-                    "the institution type or the court's credit rate",
+                    reading,
                     sentence.person_id,
                     sentence.case_id,
                 )
@@ -396,70 +400,98 @@ def _release_reading(
     label: str,
     credit_note: str = "",
     only_kinds: tuple[str, ...] = (),
-) -> Reading | None:
+) -> Reading | str:
+    """One reading of the release date, or what is missing to compute it.
+
+    Credit counts as time already served: the term is reckoned from a day that lies the credit
+    before serving began, so that a month is a calendar month throughout."""
     sentence = verdict.sentence
     work = Work(list(prelude.steps), list(prelude.rules))
     pool = [c for c in verdict.custody if not only_kinds or c.kind in only_kinds]
     held = segments(pool, bound, credit_until)
-    if not held:
-        return None
     window_rule = ruleset.at("credit_window", credit_until)
+    release_rule = ruleset.at("release", credit_until)
     work.note(
         credit_note
         or f"Custody is credited until the verdict enters into force, {day_label(credit_until)} "
         f"({window_rule.article}).",
         None if credit_note else window_rule,
     )
-    rate = _rates(verdict, held[0].start, credit_until, ruleset, work)
-    if rate is None:
-        return None
-    for segment in held:
-        work.note(f"{segment.describe()}: {months_and_days(segment.start, segment.end)}.")
-    custody_total = add(*(months_and_days(s.start, s.end) for s in held if not s.house_arrest))
-    credited = credit(held, rate.custody, rate.house)
-    work.note(
-        f"{custody_total} × {_ratio(rate.custody)} = {scale(custody_total, rate.custody)} of "
-        f"imprisonment (days beyond 30 carried into months)."
-    )
-    if any(s.house_arrest for s in held):
-        house_rule = ruleset.at("house_arrest_credit", credit_until)
-        work.note(
-            f"House arrest counts at {_ratio(rate.house)} ({house_rule.article}); "
-            f"in all {credited}.",
-            house_rule,
-        )
-    release_rule = ruleset.at("release", credit_until)
-    left = subtract_terms(sentence.term, credited)
-    if left is None:
-
-        def served(day: date) -> Term:
-            return credit(
-                [s for s in (x.clipped(day) for x in held) if s], rate.custody, rate.house
-            )
-
-        custody_only = [s for s in held if not s.house_arrest]
-        if len(held) == 1 and custody_only:
-            needed = scale(sentence.term, 1 / rate.custody)
-            reached = add_term(held[0].start, needed)
+    serving_from = _serving_from(verdict, credit_until, work, release_rule)
+    credited = Term()
+    rate: Rate | None = None
+    if held:
+        rate = _rates(verdict, held[0].start, credit_until, ruleset, work)
+        if rate is None:
+            return "the institution type or the court's credit rate"
+        credit_rule = ruleset.by_id.get(rate.rule_ids[0]) if rate.rule_ids else None
+        for segment in held:
             work.note(
-                f"{sentence.term} ÷ {_ratio(rate.custody)} = {needed} of custody covers the "
-                f"whole term: {day_label(held[0].start)} + {needed} = {day_label(reached)}."
+                f"{segment.describe()}: {months_and_days(segment.start, segment.end)}.",
+                credit_rule,
+            )
+        custody_total = add(*(months_and_days(s.start, s.end) for s in held if not s.house_arrest))
+        credited = credit(held, rate.custody, rate.house)
+        work.note(
+            f"{custody_total} × {_ratio(rate.custody)} = {scale(custody_total, rate.custody)} of "
+            f"imprisonment (days beyond 30 carried into months).",
+            credit_rule,
+        )
+        if any(s.house_arrest for s in held):
+            house_rule = ruleset.at("house_arrest_credit", credit_until)
+            work.note(
+                f"House arrest counts at {_ratio(rate.house)} ({house_rule.article}); "
+                f"in all {credited}.",
+                house_rule,
+            )
+    if credited == Term():
+        work.note(f"No custody to credit: the term runs from {day_label(serving_from)}.")
+        end = add_term(serving_from, sentence.term)
+        work.note(
+            f"{day_label(serving_from)} + {sentence.term} = {day_label(end)}, "
+            "the anniversary date.",
+            release_rule,
+        )
+    else:
+        left = subtract_terms(sentence.term, credited)
+        if left is not None:
+            work.note(
+                f"{sentence.term} − {credited} = {left} left to serve, as courts state it "
+                "(a month counted as 30 days).",
+                release_rule,
+            )
+        origin = back(serving_from, credited)
+        # Held without a break at a day for a day: the term simply runs from the arrest
+        # (subtracting months again could land a day off at a month's end).
+        one_for_one = rate is not None and rate.custody == 1
+        if (
+            one_for_one
+            and len(held) == 1
+            and not held[0].house_arrest
+            and held[0].end == serving_from
+        ):
+            origin = held[0].start
+        end = add_term(origin, sentence.term)
+        if end > serving_from:
+            work.note(
+                f"The credit counts as time served before {day_label(serving_from)}: the term is "
+                f"reckoned from {day_label(serving_from)} − {credited} = {day_label(origin)}.",
+                release_rule,
+            )
+            work.note(
+                f"{day_label(origin)} + {sentence.term} = {day_label(end)}, the anniversary date.",
+                release_rule,
             )
         else:
-            found = first_day_reaching(sentence.term, served, held[0].start, credit_until)
-            assert found is not None
-            reached = found
-            work.note(
-                f"The credit reaches the whole term of {sentence.term} on {day_label(reached)}."
-            )
-        work.note("The term is served by custody before the verdict enters into force.")
-        end = reached
-    else:
+            assert rate is not None
+            end = _served_by_credit(sentence.term, held, rate, work, credit_until)
+    if end <= sentence.pronounced.earliest:
         work.note(
-            f"{sentence.term} − {credited} = {left} left to serve (a month counted as 30 days)."
+            f"The term was served before the verdict of {day_label(sentence.pronounced.earliest)}: "
+            "release in the courtroom that day.",
+            release_rule,
         )
-        end = add_term(credit_until, left)
-        work.note(f"{day_label(credit_until)} + {left} = {day_label(end)}, the anniversary date.")
+        return Reading(label, sentence.pronounced.earliest, work)
     last_day = end - timedelta(days=1)
     work.note(
         f"The last day of the term is the day before: {weekday_label(last_day)} "
@@ -474,6 +506,75 @@ def _release_reading(
             release_rule,
         )
     return Reading(label, release, work)
+
+
+def back(day: date, term: Term) -> date:
+    """`day` minus the term, undoing "months, then days" in reverse order, so that
+    `back(add_term(start, t), t) == start` for a term measured from `start`."""
+    return (day - timedelta(days=term.days)) - relativedelta(months=term.total_months)
+
+
+def _serving_from(verdict: Verdict, credit_until: date, work: Work, release_rule: Rule) -> date:
+    """Where serving the term begins: at the end of the credit when the person is held then,
+    otherwise when a later prison term begins."""
+    if verdict.held_at_verdict or any(
+        c.start is not None
+        and c.kind != "house_arrest"
+        and c.start.earliest <= credit_until
+        and (c.is_open or c.end_unknown or (c.end is not None and c.end.latest >= credit_until))
+        for c in verdict.custody
+    ):
+        return credit_until
+    later = [
+        c.start.earliest
+        for c in verdict.custody
+        if c.start is not None and c.kind != "house_arrest" and c.start.earliest > credit_until
+    ]
+    if not later:
+        work.note(
+            "No custody is recorded after the verdict: the term is taken to begin when it "
+            f"enters into force, {day_label(credit_until)}.",
+            release_rule,
+        )
+        return credit_until
+    work.note(
+        f"Not held when the verdict entered into force; the prison term began on "
+        f"{day_label(min(later))}.",
+        release_rule,
+    )
+    return min(later)
+
+
+def _served_by_credit(
+    term: Term, held: Sequence[Segment], rate: Rate, work: Work, credit_until: date
+) -> date:
+    """The day the credited custody covers the whole term."""
+    if len(held) == 1 and not held[0].house_arrest:
+        needed = scale(term, 1 / rate.custody)
+        reached = add_term(held[0].start, needed)
+        work.note(
+            f"{term} ÷ {_ratio(rate.custody)} = {needed} of custody covers the whole term: "
+            f"{day_label(held[0].start)} + {needed} = {day_label(reached)}."
+        )
+    else:
+
+        def covered(day: date) -> bool:
+            so_far = credit(
+                [s for s in (x.clipped(day) for x in held) if s], rate.custody, rate.house
+            )
+            return add_term(back(day, so_far), term) <= day
+
+        low, high = held[0].start, credit_until
+        while low < high:
+            middle = low + (high - low) // 2
+            if covered(middle):
+                high = middle
+            else:
+                low = middle + timedelta(days=1)
+        reached = low
+        work.note(f"The credit reaches the whole term of {term} on {day_label(reached)}.")
+    work.note("The term is served by custody before the verdict enters into force.")
+    return reached
 
 
 def _to_verdict_readings(verdict: Verdict, ruleset: RuleSet) -> list[Reading]:
@@ -504,7 +605,7 @@ def _to_verdict_readings(verdict: Verdict, ruleset: RuleSet) -> list[Reading]:
             credit_note=note,
             only_kinds=("pretrial",),
         )
-        if reading is not None:
+        if isinstance(reading, Reading):
             readings.append(reading)
     starts = [c.start.earliest for c in verdict.custody if c.start]
     if starts:
@@ -517,7 +618,7 @@ def _to_verdict_readings(verdict: Verdict, ruleset: RuleSet) -> list[Reading]:
             label=f"All custody from {day_label(min(starts))}, credited to the verdict",
             credit_note=note,
         )
-        if reading is not None and all(r.day != reading.day for r in readings):
+        if isinstance(reading, Reading) and all(r.day != reading.day for r in readings):
             readings.append(reading)
     return readings
 
@@ -689,8 +790,13 @@ def _parole(
             work.note(
                 f"Never before {minimum} actually served: reached on {day_label(by_minimum)}.", rule
             )
-            eligible = max(by_share, by_minimum)
-            work.note(f"Eligible for parole from {day_label(eligible)}.")
+            eligible = max(by_share, by_minimum, force.day)
+            if eligible == force.day and force.day > max(by_share, by_minimum):
+                work.note(
+                    f"Parole is decided on a verdict in force: not before {day_label(force.day)}.",
+                    rule,
+                )
+            work.note(f"Eligible for parole from {day_label(eligible)}.", rule)
             label = "; ".join(
                 p
                 for p in (
