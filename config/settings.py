@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "people",
     "cases",
     "hearings",
+    "deadlines",
 ]
 
 MIDDLEWARE = [

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from core import views as core_views
+from deadlines import feeds as deadline_feeds
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -10,6 +11,10 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("people/", include("people.urls")),
     path("cases/", include("cases.urls")),
+    path("cases/<int:pk>/calendar.ics", deadline_feeds.case_feed, name="case_calendar"),
+    path("deadlines/", include("deadlines.urls")),
+    # A calendar app's secret address: the token is the credential, no session needed.
+    path("calendar/<slug:token>.ics", deadline_feeds.user_feed, name="calendar_feed"),
     path("sources/", include("sources.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -11,6 +11,7 @@ from accounts.models import User
 from accounts.roles import Role
 from cases import models as cases
 from core.partial_dates import PartialDate
+from deadlines import models as deadlines
 from hearings import models as hearings
 from people import models as people
 from sources import models as sources
@@ -228,3 +229,12 @@ class CitationFactory(DjangoModelFactory[sources.Citation]):
     content_type = factory.LazyAttribute(lambda c: ContentType.objects.get_for_model(c.fact))
     object_id = factory.LazyAttribute(lambda c: c.fact.pk)
     quote = factory.Sequence(lambda n: f"Quoted passage {n}.")
+
+
+class CalendarFeedFactory(DjangoModelFactory[deadlines.CalendarFeed]):
+    class Meta:
+        model = deadlines.CalendarFeed
+
+    user = factory.SubFactory(UserFactory)
+    token_hash = factory.Sequence(lambda n: f"{n:064x}")
+    prefix = "abc123"

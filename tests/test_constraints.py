@@ -23,7 +23,7 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 END_BEFORE_START = "The end date is before the start date."
-PROJECT_APPS = ("accounts", "core", "sources", "people", "cases", "hearings")
+PROJECT_APPS = ("accounts", "core", "sources", "people", "cases", "hearings", "deadlines")
 
 
 def assert_rejected(obj: models.Model, constraint: str, message: str) -> None:
@@ -452,6 +452,16 @@ def test_same_passage_may_support_two_fields_of_a_fact() -> None:
         quote="on 6 October 2019",
     )
     assert_accepted(other)
+
+
+def test_calendar_feed_cannot_be_revoked_before_it_was_created() -> None:
+    feed = factories.CalendarFeedFactory.create()
+    feed.revoked_at = datetime(2000, 1, 1, tzinfo=UTC)
+    assert_rejected(
+        feed,
+        "calendar_feed_revoked_after_created",
+        "A feed cannot be revoked before it was created.",
+    )
 
 
 # -- nothing left untested ----------------------------------------------------------------------

@@ -10,7 +10,7 @@ from pghistory.models import Event
 
 from tests import factories
 
-PROJECT_APPS = ("accounts", "sources", "people", "cases", "hearings")
+PROJECT_APPS = ("accounts", "sources", "people", "cases", "hearings", "deadlines")
 
 
 def project_models() -> list[type[models.Model]]:
