@@ -1,9 +1,10 @@
 """One person's story as a single chronological list: "What happened".
 
 `build_timeline` is pure: it takes records that are already fetched (with their citations
-prefetched) and returns entries sorted by date, undated ones last. `person_timeline` gathers
-those records from a person fetched by `core.access.get_person_for_user`, whose related
-managers hold only what the user may see.
+prefetched) and returns entries sorted by date, undated ones last, with one more entry for the
+publication of each source they cite. `person_timeline` gathers those records from a person
+fetched by `core.access.get_person_for_user`, whose related managers hold only what the user may
+see.
 """
 
 from __future__ import annotations
@@ -11,19 +12,33 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.models import AsylumStatus
 from core.display import country_name, date_label
 from core.partial_dates import PartialDate
+from sources.disputes import Disagreement, disagreements
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from cases.models import AsylumClaim, Case, Charge, CustodyInterval
     from hearings.models import Hearing, Sentence
     from people.models import LifeEvent, Person, Statement
-    from sources.models import Citation
+    from sources.models import Citation, Source
+
+# How a deadline stands on the day the page is drawn (the deadline engine's statuses).
+STATUS_LABELS: dict[str, StrOrPromise] = {
+    "upcoming": gettext_lazy("Upcoming"),
+    "due": gettext_lazy("Due"),
+    "overdue": gettext_lazy("Overdue"),
+    "passed": gettext_lazy("Passed"),
+    "suppressed": gettext_lazy("Set aside"),
+}
 
 
 @dataclass(frozen=True)
@@ -38,13 +53,44 @@ class Entry:
     case: Case | None = None
     anchor: str = ""
     citations: tuple[Citation, ...] = ()
+    # The cited field `date` comes from ("start" of a custody interval): sources that disagree
+    # on it are shown at the date.
+    date_field: str = ""
+    # A custody start carries its interval's end, or `ongoing`, for the strip's bars.
+    until: PartialDate | None = None
+    ongoing: bool = False
+    # Cases besides `case` the entry belongs to: a publication, those of the facts it supports.
+    other_cases: frozenset[int] = frozenset()
+    # Deadlines: how one stands today (STATUS_LABELS); `link` leads to its own page.
+    status: str = ""
+    link: str = ""
 
     @property
-    def url(self) -> str:
+    def case_url(self) -> str:
         """The case page, at this entry's place on it when it has one."""
         if self.case is None:
             return ""
         return self.case.get_absolute_url() + (f"#{self.anchor}" if self.anchor else "")
+
+    @property
+    def url(self) -> str:
+        return self.link or self.case_url
+
+    @property
+    def case_ids(self) -> frozenset[int]:
+        return self.other_cases | ({self.case.pk} if self.case is not None else set())
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS.get(self.status, self.status))
+
+    @cached_property
+    def date_dispute(self) -> Disagreement[Citation] | None:
+        """Sources that disagree on this entry's own date, when they do."""
+        if not self.date_field:
+            return None
+        found = disagreements(self.citations)
+        return next((d for d in found if d.field == self.date_field), None)
 
 
 # Order of kinds that share a date: what happened to the person before the court's response.
@@ -58,12 +104,19 @@ KIND_ORDER = (
     "verdict_in_force",
     "custody_end",
     "statement",
+    "deadline",
+    "source",  # reports come after what they report
 )
 
 
 def _sort_key(entry: Entry) -> tuple[bool, tuple[date, date] | tuple[()], int]:
     rank = KIND_ORDER.index(entry.kind) if entry.kind in KIND_ORDER else len(KIND_ORDER)
     return (entry.date is None, entry.date.sort_key if entry.date else (), rank)
+
+
+def in_order(entries: Iterable[Entry]) -> list[Entry]:
+    """Oldest first, kinds that share a date in KIND_ORDER, undated last."""
+    return sorted(entries, key=_sort_key)
 
 
 def _cites(record: Any, *, only: Iterable[str] = (), but: Iterable[str] = ()) -> tuple[Any, ...]:
@@ -92,6 +145,7 @@ def _life_event(event: LifeEvent) -> Entry:
         details=_text(event.place, route, event.description),
         case=event.case,
         citations=_cites(event),
+        date_field="date",
     )
 
 
@@ -99,10 +153,17 @@ def _custody(interval: CustodyInterval) -> list[Entry]:
     authority = interval.authority.name if interval.authority else ""
     details = _text(interval.place, authority, interval.notes)
     kind = interval.get_kind_display()
+    ongoing = interval.end is None and not interval.end_unknown
     if interval.start is None and interval.end is None:
         return [
             Entry(
-                None, "custody_start", kind, details, case=interval.case, citations=_cites(interval)
+                None,
+                "custody_start",
+                kind,
+                details,
+                case=interval.case,
+                citations=_cites(interval),
+                ongoing=ongoing,
             )
         ]
     entries = [
@@ -113,6 +174,9 @@ def _custody(interval: CustodyInterval) -> list[Entry]:
             details=details,
             case=interval.case,
             citations=_cites(interval, but=["end"]),
+            date_field="start",
+            until=interval.end,
+            ongoing=ongoing,
         )
     ]
     if interval.end is None and interval.end_unknown:
@@ -134,6 +198,7 @@ def _custody(interval: CustodyInterval) -> list[Entry]:
                 details=_text(interval.place),
                 case=interval.case,
                 citations=_cites(interval, only=["end"]),
+                date_field="end",
             )
         )
     return entries
@@ -152,6 +217,7 @@ def _charge(charge: Charge) -> Entry:
         case=charge.case,
         anchor=f"charge-{charge.pk}",
         citations=_cites(charge),
+        date_field="filed",
     )
 
 
@@ -172,6 +238,7 @@ def _hearing(hearing: Hearing, case: Case) -> Entry:
         case=case,
         anchor=f"hearing-{hearing.pk}",
         citations=_cites(hearing),
+        date_field="date",
     )
 
 
@@ -193,6 +260,7 @@ def _sentence(sentence: Sentence) -> list[Entry]:
             case=sentence.case,
             anchor=f"sentence-{sentence.pk}",
             citations=_cites(sentence, but=["entered_into_force"]),
+            date_field="pronounced",
         )
     ]
     if sentence.entered_into_force is not None:
@@ -204,6 +272,7 @@ def _sentence(sentence: Sentence) -> list[Entry]:
                 case=sentence.case,
                 anchor=f"sentence-{sentence.pk}",
                 citations=_cites(sentence, only=["entered_into_force"]),
+                date_field="entered_into_force",
             )
         )
     return entries
@@ -230,6 +299,7 @@ def _asylum(claim: AsylumClaim) -> list[Entry]:
             case=claim.case,
             citations=_cites(claim, but=["registered", "decided"])
             + tuple(c for step in filed_steps for c in _cites(step)),
+            date_field="filed" if claim.filed else "date",
         )
     ]
     stepped = {step.status for step in steps}
@@ -241,6 +311,7 @@ def _asylum(claim: AsylumClaim) -> list[Entry]:
                 title=_("Asylum claim registered"),
                 case=claim.case,
                 citations=_cites(claim, only=["registered"]),
+                date_field="registered",
             )
         )
     if claim.decided is not None and claim.status not in stepped:
@@ -252,6 +323,7 @@ def _asylum(claim: AsylumClaim) -> list[Entry]:
                 % {"status": claim.get_status_display().lower()},
                 case=claim.case,
                 citations=_cites(claim, only=["decided"]),
+                date_field="decided",
             )
         )
     entries.extend(
@@ -262,6 +334,7 @@ def _asylum(claim: AsylumClaim) -> list[Entry]:
             details=_text(step.note),
             case=claim.case,
             citations=_cites(step),
+            date_field="date",
         )
         for step in steps
         if step.status != AsylumStatus.FILED
@@ -289,7 +362,33 @@ def _statement(statement: Statement, person: Person | None) -> Entry:
         ),
         quote=statement.quote,
         citations=_cites(statement),
+        date_field="date",
     )
+
+
+def _publication(source: Source, cases: frozenset[int]) -> Entry:
+    return Entry(
+        date=source.published,
+        kind="source",
+        title=_("Published: %(title)s") % {"title": source.title},
+        details=_text(source.publisher.name if source.publisher else "", source.get_kind_display()),
+        other_cases=cases,
+        link=source.get_absolute_url(),
+    )
+
+
+def publications(entries: Iterable[Entry], citations: Iterable[Citation] = ()) -> list[Entry]:
+    """One entry per source cited by the entries or by `citations` (those of the person and
+    their names, ages, affiliations), belonging to the cases of the entries that cite it."""
+    sources: dict[int, Source] = {}
+    cases: dict[int, set[int]] = {}
+    for entry in entries:
+        for citation in entry.citations:
+            sources.setdefault(citation.source_id, citation.source)
+            cases.setdefault(citation.source_id, set()).update(entry.case_ids)
+    for citation in citations:
+        sources.setdefault(citation.source_id, citation.source)
+    return [_publication(source, frozenset(cases.get(pk, ()))) for pk, source in sources.items()]
 
 
 def build_timeline(
@@ -302,8 +401,10 @@ def build_timeline(
     sentences: Iterable[Sentence] = (),
     asylum_claims: Iterable[AsylumClaim] = (),
     statements: Iterable[Statement] = (),
+    other_citations: Iterable[Citation] = (),
 ) -> list[Entry]:
-    """Every record as one or more dated entries, oldest first, undated last."""
+    """Every record as one or more dated entries, then the publication of every source cited
+    by them or by `other_citations`; oldest first, undated last."""
     entries: list[Entry] = [_life_event(event) for event in life_events]
     for interval in custody_intervals:
         entries.extend(_custody(interval))
@@ -314,7 +415,8 @@ def build_timeline(
     for claim in asylum_claims:
         entries.extend(_asylum(claim))
     entries.extend(_statement(statement, person) for statement in statements)
-    return sorted(entries, key=_sort_key)
+    entries.extend(publications(entries, other_citations))
+    return in_order(entries)
 
 
 def person_timeline(person: Person) -> list[Entry]:
@@ -337,4 +439,15 @@ def person_timeline(person: Person) -> list[Entry]:
         sentences=person.sentences.all(),
         asylum_claims=person.asylum_claims.all(),
         statements=statements.values(),
+        other_citations=_person_citations(person),
     )
+
+
+def _person_citations(person: Person) -> list[Citation]:
+    """The prefetched citations of the person and of the facts about them outside the
+    timeline: names, reported ages, affiliations."""
+    citations = list(person.citations.all())
+    for related in (person.names.all(), person.reported_ages.all(), person.affiliations.all()):
+        for record in related:
+            citations.extend(record.citations.all())
+    return citations

@@ -4,4 +4,5 @@ from people import views
 
 urlpatterns = [
     path("<int:pk>/", views.person_detail, name="person_detail"),
+    path("<int:pk>/timeline/print/", views.person_timeline_print, name="person_timeline_print"),
 ]
