@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from core.display import date_label
 from core.partial_dates import PartialDate
-from deadlines.engine.results import Deadline, DeadlineKind, Gap, Scenario, Status
+from deadlines.engine.results import MAIN_RULE_KEY, Deadline, DeadlineKind, Gap, Scenario, Status
 
 if TYPE_CHECKING:
     from cases.models import Case
@@ -99,7 +99,12 @@ def rule_info(rule_id: str) -> RuleInfo:
 
 
 def main_rule_id(deadline: Deadline) -> str:
-    """The rule a deadline is named after: the first the engine lists, or the first step's."""
+    """The rule a deadline is named after (the release rule for a release), else the first
+    the engine lists, or the first step's."""
+    key = MAIN_RULE_KEY.get(deadline.kind)
+    for rule_id in deadline.rule_ids:
+        if key and getattr(_rules_by_id().get(rule_id), "key", None) == key:
+            return rule_id
     if deadline.rule_ids:
         return deadline.rule_ids[0]
     for scenario in deadline.scenarios:

@@ -62,6 +62,26 @@ KIND_LABELS = {
 }
 
 
+# The rule (by its key in `rules.py`) each kind of deadline is named after.
+MAIN_RULE_KEY = {
+    DeadlineKind.APPEAL_VERDICT: "verdict_appeal",
+    DeadlineKind.APPEAL_CUSTODY_ORDER: "custody_order_appeal",
+    DeadlineKind.VERDICT_IN_FORCE: "entry_into_force",
+    DeadlineKind.RELEASE: "release",
+    DeadlineKind.PAROLE: "parole",
+    DeadlineKind.ARREST_CAP: "arrest_cap",
+    DeadlineKind.PRETRIAL_CAP: "pretrial_cap",
+    DeadlineKind.PRETRIAL_EXTENSION_REQUEST: "pretrial_extension_request",
+    DeadlineKind.ASYLUM_APPLICATION: "asylum_application",
+    DeadlineKind.ASYLUM_REGISTRATION: "asylum_application",
+    DeadlineKind.ASYLUM_DECISION: "asylum_decision",
+    DeadlineKind.ASYLUM_DECISION_EXTENDED: "asylum_decision",
+    DeadlineKind.RESTRICTION_END: "restriction_start",
+    DeadlineKind.LEAVE_AFTER_REFUSAL: "leave_after_refusal",
+    DeadlineKind.TREATY_HANDOVER: "treaty_handover",
+}
+
+
 class Status(StrEnum):
     UPCOMING = "upcoming"  # still ahead
     DUE = "due"  # today falls inside the window
