@@ -76,7 +76,13 @@ def custody_fact(interval: CustodyInterval) -> CustodyFact:
     )
 
 
-def sentence_fact(sentence: Sentence) -> SentenceFact:
+def sentence_fact(
+    sentence: Sentence, hearing_sources: dict[int, dict[str, tuple[SourceRef, ...]]]
+) -> SentenceFact:
+    sources = _sources(sentence)
+    # The day of the verdict is usually cited on the hearing that pronounced it.
+    if sentence.hearing_id is not None and "pronounced" not in sources:
+        sources["pronounced"] = hearing_sources.get(sentence.hearing_id, {}).get("date", ())
     return SentenceFact(
         f"sentence-{sentence.pk}",
         person_id=sentence.defendant_id,
@@ -89,7 +95,7 @@ def sentence_fact(sentence: Sentence) -> SentenceFact:
         probation_months=sentence.probation_months,
         copy_received=sentence.copy_received,
         entered_into_force=sentence.entered_into_force,
-        sources=_sources(sentence),
+        sources=sources,
     )
 
 
@@ -155,9 +161,10 @@ def case_file_for_person(person: Person) -> tuple[CaseFile, dict[int, Case]]:
     the page's own prefetches."""
     cases = {p.case_id: p.case for p in person.participations.all()}
     hearings = [hearing for case in cases.values() for hearing in case.hearings.all()]
+    hearing_sources = {hearing.pk: _sources(hearing) for hearing in hearings}
     case_file = CaseFile(
         custody=tuple(custody_fact(i) for i in person.custody_intervals.all()),
-        sentences=tuple(sentence_fact(s) for s in person.sentences.all()),
+        sentences=tuple(sentence_fact(s, hearing_sources) for s in person.sentences.all()),
         hearings=tuple(hearing_fact(h) for h in hearings),
         claims=tuple(claim_fact(c) for c in person.asylum_claims.all()),
         crossings=tuple(crossing_fact(e) for e in person.life_events.all() if _is_crossing(e)),
@@ -208,10 +215,14 @@ def _report(
         kind__in=[LifeEventKind.BORDER_CROSSING, LifeEventKind.ARRIVAL],
     ).exclude(to_country="")
     charges = Charge.objects.filter(case__in=list(case_rows)).select_related("provision")
+    hearing_rows = list(hearings.prefetch_related(cites))
+    hearing_sources = {hearing.pk: _sources(hearing) for hearing in hearing_rows}
     case_file = CaseFile(
         custody=tuple(custody_fact(i) for i in custody),
-        sentences=tuple(sentence_fact(s) for s in sentences.prefetch_related(cites)),
-        hearings=tuple(hearing_fact(h) for h in hearings.prefetch_related(cites)),
+        sentences=tuple(
+            sentence_fact(s, hearing_sources) for s in sentences.prefetch_related(cites)
+        ),
+        hearings=tuple(hearing_fact(h) for h in hearing_rows),
         claims=tuple(claim_fact(c) for c in claims),
         crossings=tuple(crossing_fact(e) for e in events.prefetch_related(cites)),
         case_jurisdictions={pk: str(case.jurisdiction) for pk, case in case_rows.items()},

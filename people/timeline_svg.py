@@ -11,6 +11,7 @@ narrower than a desktop's, so that its marks and labels keep their size).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -86,6 +87,9 @@ MIN_LABEL_SPACING = 34  # room for a year label ("2019" at 11 units is about 26)
 LANES = (Lane.CUSTODY, Lane.COURT, Lane.OTHER)
 DAY = timedelta(days=1)
 MIN_SPAN = timedelta(days=60)
+FOLD_MIN = timedelta(days=730)  # an empty stretch this long may be folded
+FOLD_SHARE = 0.06  # of the drawable width, for the folded stretch
+FOLD_MARGIN = timedelta(days=30)  # kept on each side of a fold
 STATUS_RANK = ("overdue", "due", "upcoming", "passed", "suppressed")
 
 
@@ -116,13 +120,35 @@ HEIGHT = AXIS_TOP + AXIS
 
 @dataclass(frozen=True)
 class _Scale:
+    """Days to x. A long stretch with nothing in it (years between the last record and today)
+    can be folded into a narrow break, so the years that hold records keep the width."""
+
     start: date
     end: date
     width: int
+    fold: tuple[date, date] | None = None
+
+    @property
+    def _folded_width(self) -> float:
+        return FOLD_SHARE * (self.width - 2 * MARGIN) if self.fold else 0.0
 
     def x(self, day: date) -> float:
-        span = (self.end - self.start).days
-        return MARGIN + (day - self.start).days / span * (self.width - 2 * MARGIN)
+        drawable = self.width - 2 * MARGIN
+        if self.fold is None:
+            return MARGIN + (day - self.start).days / (self.end - self.start).days * drawable
+        fold_start, fold_end = self.fold
+        kept = (fold_start - self.start).days + (self.end - fold_end).days
+        per_day = (drawable - self._folded_width) / kept
+        if day <= fold_start:
+            return MARGIN + (day - self.start).days * per_day
+        before = MARGIN + (fold_start - self.start).days * per_day
+        if day < fold_end:
+            share = (day - fold_start).days / (fold_end - fold_start).days
+            return before + share * self._folded_width
+        return before + self._folded_width + (day - fold_end).days * per_day
+
+    def folded(self, day: date) -> bool:
+        return self.fold is not None and self.fold[0] < day < self.fold[1]
 
     def window(self, value: PartialDate) -> tuple[float, float]:
         """From the first allowed day's start to the last allowed day's end."""
@@ -131,6 +157,34 @@ class _Scale:
     def centre(self, value: PartialDate) -> float:
         left, right = self.window(value)
         return (left + right) / 2
+
+
+def _fold(
+    days: Sequence[date], intervals: Sequence[Interval], today: date, start: date, end: date
+) -> tuple[date, date] | None:
+    """The longest empty stretch between two dated things, when it is long enough to crowd
+    everything else into a corner: more than half the span and more than two years. Years
+    spent in custody are never folded, however little else happened in them."""
+
+    def held_through(first: date, last: date) -> bool:
+        for interval in intervals:
+            begins = interval.start.earliest if interval.start else None
+            ends = today if interval.ongoing else (interval.end.latest if interval.end else None)
+            if begins is not None and ends is not None and begins < last and ends > first:
+                return True
+        return False
+
+    ordered = sorted(set(days))
+    gaps = [(b - a, a, b) for a, b in itertools.pairwise(ordered) if not held_through(a, b)]
+    if not gaps:
+        return None
+    length, first, last = max(gaps)
+    if length < FOLD_MIN or length < (end - start) / 2:
+        return None
+    # Folding pays only when one side holds a story of its own, not a lone date.
+    if max(first - start, end - last) < MIN_SPAN:
+        return None
+    return first + FOLD_MARGIN, last - FOLD_MARGIN
 
 
 def _domain(
@@ -152,8 +206,10 @@ def _domain(
     if end - start < MIN_SPAN:
         grow = (MIN_SPAN - (end - start)) / 2
         start, end = start - grow, end + grow
-    pad = max((end - start) / 50, timedelta(days=3))
-    return _Scale(start - pad, end + pad, width)
+    fold = _fold(days, intervals, today, start, end)
+    shown = (end - start) - (fold[1] - fold[0] if fold else timedelta(0))
+    pad = max(shown / 50, timedelta(days=3))
+    return _Scale(start - pad, end + pad, width, fold)
 
 
 # -- axis --------------------------------------------------------------------------------------
@@ -188,6 +244,22 @@ def _axis(scale: _Scale) -> list[str]:
                         f'<text class="month" x="{_num(x_month + 2)}" y="{label_y}">{name}</text>'
                     )
             month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    if scale.fold is not None:
+        years = [y for y in years if not scale.folded(y)]
+        span_years = ((scale.end - scale.start) - (scale.fold[1] - scale.fold[0])).days / 365.25
+        per_year = (scale.width - 2 * MARGIN) * (1 - FOLD_SHARE) / max(span_years, 1 / 365.25)
+        step = next((s for s in (1, 2, 5, 10, 20, 50) if per_year * s >= MIN_LABEL_SPACING), 100)
+        out.append(_break(scale))
+        # The year the strip resumes in, named right after the break.
+        resume = scale.fold[1]
+        x_resume = scale.x(resume)
+        next_tick = [y for y in years if y > resume]
+        room_to_tick = scale.x(next_tick[0]) - x_resume if next_tick else float("inf")
+        if min(room_to_tick, scale.width - MARGIN - x_resume) >= MIN_LABEL_SPACING:
+            out.append(
+                f'<text class="year" x="{_num(x_resume + 2)}" y="{AXIS_TOP + 15}">'
+                f"{resume.year}</text>"
+            )
     labelled = [y for y in years if y.year % step == 0]
     for year in years:
         x = _num(scale.x(year))
@@ -201,6 +273,22 @@ def _axis(scale: _Scale) -> list[str]:
     if not labelled or scale.x(labelled[0]) - MARGIN >= MIN_LABEL_SPACING:
         out.append(f'<text class="year" x="{MARGIN + 2}" y="{label_y}">{scale.start.year}</text>')
     return out
+
+
+def _break(scale: _Scale) -> str:
+    """Two slanted strokes across the axis where an empty stretch is folded away."""
+    assert scale.fold is not None
+    first, last = scale.fold
+    x = (scale.x(first) + scale.x(last)) / 2
+    years = (last - first).days / 365.25
+    label = _("%(years)s years with nothing recorded, drawn short") % {"years": f"{years:.0f}"}
+    strokes = "".join(
+        f'<line x1="{_num(x + dx - 3)}" x2="{_num(x + dx + 3)}" '
+        f'y1="{AXIS_TOP + 6}" y2="{AXIS_TOP - 6}"/>'
+        for dx in (-3, 3)
+    )
+    gap = f'<rect x="{_num(x - 6)}" y="{AXIS_TOP - 2}" width="12" height="4" fill="#fff"/>'
+    return f'<g class="axis-break">{_title([label])}{gap}{strokes}</g>'
 
 
 # -- custody bars ------------------------------------------------------------------------------

@@ -223,3 +223,30 @@ def test_the_drawing_scales_and_summarises_itself_for_screen_readers():
     assert root.get("aria-label") == (
         "Timeline from 2019 to 2020: 1 period in custody, 1 court event, 1 other event."
     )
+
+
+def test_years_with_nothing_recorded_are_folded_so_the_story_keeps_the_width() -> None:
+    # Everything happened in 2019-2020; today is 2026 and an overdue deadline flies in 2020.
+    marks = [Mark(day(2019, 10, 14), "hearing", "arrest", Lane.COURT)]
+    marks.append(Mark(day(2020, 6, 22), "hearing", "release", Lane.COURT))
+    drawing = render(
+        marks=marks, flags=[Flag(day(2020, 1, 29), "decision", "overdue")], today=TODAY
+    )
+    assert 'class="axis-break"' in drawing.svg
+    assert "years with nothing recorded, drawn short" in drawing.svg
+    labels = re.findall(r'<text class="year" x="([\d.]+)"[^>]*>(\d{4})</text>', drawing.svg)
+    years = {year for _, year in labels}
+    assert {"2020", "2026"} <= years
+    assert not {"2022", "2023", "2024"} & years  # folded away
+    x = {year: float(pos) for pos, year in labels}
+    assert x["2020"] > 150  # the autumn of 2019 keeps room before 2020 begins
+    assert x["2026"] > 900 * 0.8  # and the folded years take little
+    _parse(drawing.svg)
+
+
+def test_years_in_custody_are_never_folded() -> None:
+    held = Interval(day(2019, 10, 14), None, "pretrial", "held", ongoing=True)
+    drawing = render(
+        intervals=[held], marks=[Mark(day(2019, 10, 14), "hearing", "x", Lane.COURT)], today=TODAY
+    )
+    assert 'class="axis-break"' not in drawing.svg
