@@ -14,9 +14,11 @@ from functools import cache
 import holidays
 from dateutil.relativedelta import relativedelta
 
-from core.partial_dates import PartialDate
+from core.partial_dates import ENGLISH_MONTHS, PartialDate
 
 ONE_DAY = timedelta(days=1)
+# Derivations are written in English whatever the machine's locale (strftime follows it).
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 class Roll(StrEnum):
@@ -65,7 +67,8 @@ class WorkingCalendar:
 
     @cache  # noqa: B019 - one calendar per country lives for the process
     def _holidays(self, year: int) -> holidays.HolidayBase:
-        return holidays.country_holidays(self.country, years=[year])
+        # Names in English whatever the process locale (the package follows LANG otherwise).
+        return holidays.country_holidays(self.country, years=[year], language="en_US")
 
     def is_working_day(self, day: date) -> bool:
         return bool(self._holidays(day.year).is_working_day(day))
@@ -73,7 +76,7 @@ class WorkingCalendar:
     def day_off_reason(self, day: date) -> str:
         """Why a day is not worked: "Saturday", or the holiday's name."""
         name = self._holidays(day.year).get(day)
-        return str(name) if name else day.strftime("%A")
+        return str(name) if name else WEEKDAYS[day.weekday()]
 
     def roll(self, day: date, roll: Roll) -> date:
         if roll is Roll.NONE:
@@ -140,11 +143,11 @@ def subtract_terms(whole: Term, part: Term) -> Term | None:
 
 
 def day_label(day: date) -> str:
-    return f"{day.day} {day.strftime('%B %Y')}"
+    return f"{day.day} {ENGLISH_MONTHS[day.month - 1]} {day.year}"
 
 
 def weekday_label(day: date) -> str:
-    return f"{day.strftime('%A')} {day_label(day)}"
+    return f"{WEEKDAYS[day.weekday()]} {day_label(day)}"
 
 
 def span(first: date, last: date) -> PartialDate:
