@@ -1103,3 +1103,24 @@ def test_a_past_deadline_is_passed_once_done_or_once_it_happened() -> None:
     assert window_deadline(actual=day(2020, 2, 1)).actual_difference_days() == -4
     assert window_deadline().actual_difference_days() is None
     assert window_deadline(done=True).status(D(2020, 2, 6)) is Status.DUE
+
+
+def test_the_engine_is_plain_python_with_no_django_import() -> None:
+    import ast
+    from pathlib import Path
+
+    engine = Path(__file__).resolve().parent.parent / "deadlines" / "engine"
+    for module in engine.glob("*.py"):
+        tree = ast.parse(module.read_text())
+        imported = [
+            name
+            for node in ast.walk(tree)
+            for name in (
+                [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+        ]
+        assert not [name for name in imported if name.split(".")[0] == "django"], module.name
