@@ -64,8 +64,41 @@ class Hearing(CitedRecord):
         related_name="adjourned_from",
         help_text=_("The hearing this one was postponed to."),
     )
-    adjournment_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    adjournment_reason = models.CharField(
+        _("reason"),
+        max_length=300,
+        blank=True,
+        help_text=_("Why it was adjourned or cancelled."),
+    )
+    prosecutor = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("prosecutor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="hearings_prosecuted",
+    )
+    defence_present = models.BooleanField(
+        _("defence present"),
+        null=True,
+        blank=True,
+        help_text=_("Whether the defence lawyer was in the courtroom; blank when not recorded."),
+    )
+    attendance = models.TextField(
+        _("who was present"),
+        blank=True,
+        help_text=_("Judge, prosecutor, defence, interpreter, observers, as noted on the day."),
+    )
     notes = models.TextField(_("notes"), blank=True)
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_(
+            "Raised by every save through the app, so two people editing the same "
+            "hearing cannot overwrite each other unawares."
+        ),
+    )
 
     class Meta:
         ordering = ["date", "time"]
