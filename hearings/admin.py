@@ -35,10 +35,11 @@ class HearingAdmin(HistoryModelAdmin):
     )
     list_select_related = ("case", "court", "judge", "adjourned_to__case")
     ordering = ("-date", "-time")
-    autocomplete_fields = ("case", "court", "judge", "adjourned_to")
+    autocomplete_fields = ("case", "court", "judge", "prosecutor", "adjourned_to")
     readonly_fields = RECORD_READONLY
     fieldsets = (
-        (None, {"fields": ("case", "court", ("date", "time"), ("kind", "status"), "judge")}),
+        (None, {"fields": ("case", "court", ("date", "time"), ("kind", "status"))}),
+        (_("Present"), {"fields": ("judge", "prosecutor", "defence_present", "attendance")}),
         (
             _("Outcome"),
             {"fields": ("outcome", ("adjourned_to", "adjournment_reason"), "notes")},
