@@ -276,9 +276,36 @@ def _narrowed(
 
 
 def find_deadline(user: User, key: str, *, today: date) -> tuple[Deadline, DeadlineReport]:
-    """One deadline the user may see, by its key; 404 otherwise."""
-    report = report_for_user(user, today=today)
+    """One deadline the user may see, by its key; 404 otherwise. Only the case or the person
+    the key points to is computed, so the page costs the same however large the caseload."""
+    case_id, person_id = _scope_of(key)
+    report = report_for_user(user, today=today, case_id=case_id, person_id=person_id)
     for deadline in report.deadlines:
         if deadline.key == key:
             return deadline, report
     raise Http404
+
+
+# What a key's fact reference ("sentence-12") belongs to: a case, or a person.
+_KEY_SCOPES: dict[str, tuple[type[Any], str]] = {
+    "sentence": (Sentence, "case_id"),
+    "hearing": (Hearing, "case_id"),
+    "custody": (CustodyInterval, "person_id"),
+    "asylum": (AsylumClaim, "person_id"),
+    "event": (LifeEvent, "person_id"),
+}
+
+
+def _scope_of(key: str) -> tuple[int | None, int | None]:
+    """(case id, person id) to narrow the computation to, or (None, None) for everything."""
+    parts = key.split(":")[1:]
+    for ref in parts:
+        name, _, number = ref.rpartition("-")
+        if name in _KEY_SCOPES and number.isdigit():
+            model, column = _KEY_SCOPES[name]
+            owner = model.objects.filter(pk=int(number)).values_list(column, flat=True).first()
+            if owner is None:
+                raise Http404
+            return (owner, None) if column == "case_id" else (None, owner)
+    case = parts[0].partition("-")[0] if parts else ""  # verdicts: "<case>-<person>-<date>"
+    return (int(case), None) if case.isdigit() else (None, None)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import F
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import RECORD_FIELDSET, RECORD_READONLY, CompactInline, HistoryModelAdmin
@@ -47,6 +51,12 @@ class HearingAdmin(HistoryModelAdmin):
         RECORD_FIELDSET,
     )
     inlines = (CitationInline,)
+
+    def save_model(self, request: HttpRequest, obj: Hearing, form: Any, change: bool) -> None:
+        if change:  # an admin's edit, too, tells a lawyer with the form open
+            obj.version = F("version") + 1
+        super().save_model(request, obj, form, change)
+        obj.refresh_from_db(fields=["version"])
 
 
 @admin.register(Sentence)

@@ -290,3 +290,22 @@ def test_history_links_to_changes_of_records_pointing_to_it(admin_client) -> Non
 
     assert related.status_code == 200
     assert "people.NameVariant" in related.text
+
+
+def test_an_admin_edit_of_a_hearing_raises_its_version(admin_client: Client) -> None:
+    """So a lawyer with the outcome form open is told, as after a colleague's save."""
+    hearing = factories.HearingFactory.create(date=PartialDate.day(2020, 1, 6))
+    url = reverse("admin:hearings_hearing_change", args=[hearing.pk])
+    page = admin_client.get(url)
+    data: dict[str, Any] = {
+        "case": hearing.case_id,
+        "date": "2020-01-06",
+        "kind": hearing.kind,
+        "status": "held",
+    }
+    for inline in page.context["inline_admin_formsets"]:
+        prefix = inline.formset.prefix
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+    assert admin_client.post(url, data).status_code == 302
+    hearing.refresh_from_db()
+    assert (hearing.status, hearing.version) == ("held", 2)

@@ -133,3 +133,12 @@ def test_a_corrected_fact_moves_the_deadline_at_once() -> None:
     assert release["date"] == "2020-06-19"
     ngo = User.objects.get(username="ngo")
     assert "19 June 2020" in html(client_for(ngo).get(kaster().get_absolute_url()))
+
+
+def test_every_deadline_of_the_demo_opens_its_own_derivation_page() -> None:
+    ngo = User.objects.get(username="ngo")
+    client = client_for(ngo)
+    for person in Person.objects.all():
+        for deadline in deadlines_json(person):
+            response = client.get(reverse("deadline_detail", args=[deadline["key"]]))
+            assert response.status_code == 200, deadline["key"]
