@@ -65,6 +65,11 @@ MIDDLEWARE = [
     "pghistory.middleware.HistoryMiddleware",
 ]
 
+# History triggers on the link tables Django creates for many-to-many fields (who follows a
+# case, whom a statement is about) have no migration of their own: install every trigger
+# after each migrate, so those links are recorded too.
+PGTRIGGER_INSTALL_ON_MIGRATE = True
+
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
@@ -161,4 +166,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # One line per trigger on every migrate says nothing worth reading.
+    "loggers": {"pgtrigger": {"level": "WARNING"}},
 }

@@ -418,3 +418,33 @@ def get_source_for_user(user: User, pk: int) -> SourcePage:
         key=lambda item: (fact_label(item.fact).casefold(), item.citation.pk),
     )
     return SourcePage(source=source, cited_facts=cited)
+
+
+# -- history -----------------------------------------------------------------------------------
+
+
+def visible_records(user: User, model: type[models.Model]) -> QuerySet[Any] | None:
+    """The rows of `model` whose change history the user may read: the facts the pages show
+    (`visible_facts`), sources, legal provisions, and citations whose source and fact the user
+    may both see; None for every other model (accounts, link tables), which has no history page.
+    """
+    from django.contrib.contenttypes.models import ContentType
+
+    from cases.models import LegalProvision
+
+    if model is Source:
+        return Source.objects.visible_to(user)
+    if model is LegalProvision:
+        return LegalProvision.objects.all() if user.has_role else LegalProvision.objects.none()
+    if model is Citation:
+        citations = Citation.objects.filter(source__in=Source.objects.visible_to(user))
+        if user.is_vigil_admin:
+            return citations
+        types = ContentType.objects.get_for_models(*_VISIBLE_FACTS)
+        cited = Q(pk__in=[])
+        for fact_model, rule in _VISIBLE_FACTS.items():
+            cited |= Q(
+                content_type=types[fact_model], object_id__in=rule(user).values("pk").order_by()
+            )
+        return citations.filter(cited)
+    return visible_facts(user, model)

@@ -1,40 +1,30 @@
 """Shared admin building blocks (the site itself is core/admin_site.py): base classes that
 keep changelists to a fixed number of queries, and the History page read from pghistory's
-trigger-written events (so imports, bulk updates and raw SQL show up, not only edits made in
-the admin)."""
+trigger-written events through core/history.py (so imports, bulk updates and raw SQL show up,
+not only edits made in the admin)."""
 
 from __future__ import annotations
 
-import re
-from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import PAGE_VAR
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.backends.postgresql.psycopg_any import DateRange
 from django.db.models.fields.related import ForeignKey
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
-from django.utils import formats, timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
-from django.utils.text import Truncator, capfirst
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
 from pghistory import core as pghistory_core
 from pghistory.models import Events
 
-from core.display import country_name, date_label
-from core.fields import PartialDateField, from_range
+from core.history import HistoryEntry, history_entries
 
 # The bookkeeping of every `core.models.Record`, folded away at the bottom of its form.
 RECORD_FIELDSET: tuple[Any, Any] = (
@@ -112,126 +102,8 @@ class CompactInline(RelatedLabelsMixin, admin.TabularInline):
         return queryset.select_related(*self.select_related) if self.select_related else queryset
 
 
-# -- History ---------------------------------------------------------------------------------
-
-ACTIONS = {"insert": _("Created"), "update": _("Changed"), "delete": _("Deleted")}
-# Bookkeeping columns every save touches; they would bury the real changes.
-HIDDEN_COLUMNS = frozenset({"id", "created_at", "updated_at"})
-_RANGE = re.compile(r"^([\[(])(\d{4}-\d{2}-\d{2})?,(\d{4}-\d{2}-\d{2})?([\])])$")
-
-
-@dataclass(frozen=True)
-class Change:
-    field: str
-    old: str | None  # None when the record was created
-    new: str
-
-
-@dataclass
-class HistoryEntry:
-    when: datetime
-    action: str
-    user: models.Model | None = None
-    user_url: str | None = None
-    context: list[tuple[str, str]] = field(default_factory=list)
-    changes: list[Change] = field(default_factory=list)
-
-
-def _partial_date_label(value: str) -> str:
-    """A daterange as row_to_json writes it, "[2019-10-01,2019-11-01)", as "October 2019"."""
-    match = _RANGE.match(value)
-    if not match or not match[2] or not match[3]:
-        return value
-    bounds = match[1] + match[4]
-    lower, upper = date.fromisoformat(match[2]), date.fromisoformat(match[3])
-    return date_label(from_range(DateRange(lower, upper, bounds)))
-
-
-class _ValueRenderer:
-    """Turns raw event columns into what the admin's forms would show: choice labels, partial
-    date labels, and the names of related records (fetched once per model for the page)."""
-
-    def __init__(self, model: type[models.Model], rows: list[dict[str, Any]]) -> None:
-        self.fields: dict[str, models.Field[Any, Any]] = {
-            f.column: f for f in model._meta.concrete_fields if f.column
-        }
-        wanted: dict[type[models.Model], set[Any]] = defaultdict(set)
-        for row in rows:
-            for column, value in row.items():
-                model_field = self.fields.get(column)
-                if isinstance(model_field, ForeignKey) and value is not None:
-                    wanted[model_field.related_model].add(value)
-        self.related = {
-            related: related._default_manager.in_bulk(pks) for related, pks in wanted.items()
-        }
-
-    def label(self, column: str) -> str:
-        model_field = self.fields.get(column)
-        return str(capfirst(model_field.verbose_name)) if model_field else column
-
-    def render(self, column: str, value: Any) -> str:
-        model_field = self.fields.get(column)
-        if value is None or value == "":
-            return "—"
-        if model_field is None:
-            return str(value)
-        if isinstance(model_field, ForeignKey):
-            obj = self.related[model_field.related_model].get(value)
-            return str(obj) if obj is not None else _("#%(pk)s (deleted)") % {"pk": value}
-        if isinstance(model_field, PartialDateField):
-            return _partial_date_label(str(value))
-        if isinstance(model_field, CountryField):
-            return ", ".join(country_name(code) or code for code in str(value).split(","))
-        if model_field.flatchoices:
-            return str(dict(model_field.flatchoices).get(value, value))
-        if isinstance(model_field, models.BooleanField):
-            return str(_("yes") if value else _("no"))
-        if isinstance(model_field, models.DateTimeField) and (moment := parse_datetime(value)):
-            return str(formats.localize(timezone.localtime(moment)))
-        return Truncator(str(value)).chars(300)
-
-    def changes(self, event: Any) -> list[Change]:
-        created = event.pgh_label == "insert"
-        if created:  # show what the record started with
-            items = [(column, (None, value)) for column, value in (event.pgh_data or {}).items()]
-        else:
-            items = list((event.pgh_diff or {}).items())
-        # JSON objects come back in key order; show the fields in the form's order.
-        order = list(self.fields)
-        items.sort(key=lambda item: order.index(item[0]) if item[0] in order else len(order))
-        return [
-            Change(
-                self.label(column),
-                None if created else self.render(column, old),
-                self.render(column, new),
-            )
-            for column, (old, new) in items
-            if column not in HIDDEN_COLUMNS and not (old in (None, "") and new in (None, ""))
-        ]
-
-
-def history_entries(model: type[models.Model], events: list[Any]) -> list[HistoryEntry]:
-    """Who, when and old → new for a page of `pghistory.models.Events` rows."""
-    rows = [event.pgh_data or {} for event in events]
-    rows += [{column: pair[0] for column, pair in (e.pgh_diff or {}).items()} for e in events]
-    renderer = _ValueRenderer(model, rows)
-    user_pks = {(e.pgh_context or {}).get("user") for e in events} - {None}
-    users = get_user_model()._default_manager.in_bulk(user_pks)
-    entries = []
-    for event in events:
-        context = dict(event.pgh_context or {})
-        user = users.get(context.pop("user", None))
-        entries.append(
-            HistoryEntry(
-                when=event.pgh_created_at,
-                action=str(ACTIONS.get(event.pgh_label, event.pgh_label)),
-                user=user,
-                user_url=admin_url(user) if user else None,
-                context=[(str(key), str(value)) for key, value in context.items() if value],
-                changes=renderer.changes(event),
-            )
-        )
-    return entries
+# -- History ----------------------------------------------------------------------------------
+# Reading the events is core/history.py's work, shared with the history pages of the site.
 
 
 class EventHistoryMixin(_ModelAdmin):
@@ -261,13 +133,20 @@ class EventHistoryMixin(_ModelAdmin):
             "page_obj": page,
             "page_range": page.paginator.get_elided_page_range(page.number),
             "page_var": PAGE_VAR,
-            "entries": history_entries(self.model, list(page.object_list)),
+            "entries": self._entries(list(page.object_list)),
             "related_events_url": self._related_events_url(obj),
             "preserved_filters": self.get_preserved_filters(request),
             **(extra_context or {}),
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, self.history_template, context)
+
+    @staticmethod
+    def _entries(events: list[Any]) -> list[HistoryEntry]:
+        entries = history_entries(events)
+        for entry in entries:
+            entry.user_url = admin_url(entry.user) if entry.user else None
+        return entries
 
     def _related_events_url(self, obj: models.Model) -> str | None:
         """pghistory's own events list, for rows that point to this one (names, steps…)."""

@@ -10,7 +10,7 @@ see.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -64,6 +64,8 @@ class Entry:
     # Deadlines: how one stands today (STATUS_LABELS); `link` leads to its own page.
     status: str = ""
     link: str = ""
+    # The record behind the entry, for the link to its history.
+    record: Any = field(default=None, compare=False)
 
     @property
     def case_url(self) -> str:
@@ -146,6 +148,7 @@ def _life_event(event: LifeEvent) -> Entry:
         case=event.case,
         citations=_cites(event),
         date_field="date",
+        record=event,
     )
 
 
@@ -164,6 +167,7 @@ def _custody(interval: CustodyInterval) -> list[Entry]:
                 case=interval.case,
                 citations=_cites(interval),
                 ongoing=ongoing,
+                record=interval,
             )
         ]
     entries = [
@@ -177,6 +181,7 @@ def _custody(interval: CustodyInterval) -> list[Entry]:
             date_field="start",
             until=interval.end,
             ongoing=ongoing,
+            record=interval,
         )
     ]
     if interval.end is None and interval.end_unknown:
@@ -187,6 +192,7 @@ def _custody(interval: CustodyInterval) -> list[Entry]:
                 title=_("%(kind)s ended (no source dates it)") % {"kind": kind},
                 details=_text(interval.place),
                 case=interval.case,
+                record=interval,
             )
         )
     if interval.end is not None:
@@ -199,6 +205,7 @@ def _custody(interval: CustodyInterval) -> list[Entry]:
                 case=interval.case,
                 citations=_cites(interval, only=["end"]),
                 date_field="end",
+                record=interval,
             )
         )
     return entries
@@ -218,6 +225,7 @@ def _charge(charge: Charge) -> Entry:
         anchor=f"charge-{charge.pk}",
         citations=_cites(charge),
         date_field="filed",
+        record=charge,
     )
 
 
@@ -239,6 +247,7 @@ def _hearing(hearing: Hearing, case: Case) -> Entry:
         anchor=f"hearing-{hearing.pk}",
         citations=_cites(hearing),
         date_field="date",
+        record=hearing,
     )
 
 
@@ -261,6 +270,7 @@ def _sentence(sentence: Sentence) -> list[Entry]:
             anchor=f"sentence-{sentence.pk}",
             citations=_cites(sentence, but=["entered_into_force"]),
             date_field="pronounced",
+            record=sentence,
         )
     ]
     if sentence.entered_into_force is not None:
@@ -273,6 +283,7 @@ def _sentence(sentence: Sentence) -> list[Entry]:
                 anchor=f"sentence-{sentence.pk}",
                 citations=_cites(sentence, only=["entered_into_force"]),
                 date_field="entered_into_force",
+                record=sentence,
             )
         )
     return entries
@@ -300,6 +311,7 @@ def _asylum(claim: AsylumClaim) -> list[Entry]:
             citations=_cites(claim, but=["registered", "decided"])
             + tuple(c for step in filed_steps for c in _cites(step)),
             date_field="filed" if claim.filed else "date",
+            record=claim,
         )
     ]
     stepped = {step.status for step in steps}
@@ -312,6 +324,7 @@ def _asylum(claim: AsylumClaim) -> list[Entry]:
                 case=claim.case,
                 citations=_cites(claim, only=["registered"]),
                 date_field="registered",
+                record=claim,
             )
         )
     if claim.decided is not None and claim.status not in stepped:
@@ -324,6 +337,7 @@ def _asylum(claim: AsylumClaim) -> list[Entry]:
                 case=claim.case,
                 citations=_cites(claim, only=["decided"]),
                 date_field="decided",
+                record=claim,
             )
         )
     entries.extend(
@@ -335,6 +349,7 @@ def _asylum(claim: AsylumClaim) -> list[Entry]:
             case=claim.case,
             citations=_cites(step),
             date_field="date",
+            record=step,
         )
         for step in steps
         if step.status != AsylumStatus.FILED
@@ -363,6 +378,7 @@ def _statement(statement: Statement, person: Person | None) -> Entry:
         quote=statement.quote,
         citations=_cites(statement),
         date_field="date",
+        record=statement,
     )
 
 
