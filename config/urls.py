@@ -2,8 +2,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from core import history_views
 from core import views as core_views
 from deadlines import feeds as deadline_feeds
+from hearings import views as hearing_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -12,6 +14,19 @@ urlpatterns = [
     path("people/", include("people.urls")),
     path("cases/", include("cases.urls")),
     path("cases/<int:pk>/calendar.ics", deadline_feeds.case_feed, name="case_calendar"),
+    path("cases/<int:pk>/hearings/new/", hearing_views.hearing_schedule, name="hearing_schedule"),
+    path("hearings/", include("hearings.urls")),
+    path("cases/<int:pk>/history/", history_views.case_history, name="case_history"),
+    path(
+        "history/<slug:app_label>/<slug:model_name>/<int:pk>/",
+        history_views.record_history,
+        name="record_history",
+    ),
+    path(
+        "history/<slug:app_label>/<slug:model_name>/<int:pk>/restore/",
+        history_views.record_restore,
+        name="record_restore",
+    ),
     path("deadlines/", include("deadlines.urls")),
     # A calendar app's secret address: the token is the credential, no session needed.
     path("calendar/<slug:token>.ics", deadline_feeds.user_feed, name="calendar_feed"),

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, datetime, time
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pghistory
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -106,12 +107,24 @@ class OutcomeResult:
 
 
 class StaleHearing(Exception):
-    """Someone saved this hearing after the form was opened."""
+    """Someone saved this hearing after the form was opened.
 
-    def __init__(self, current: Hearing, changed: list[str]) -> None:
+    `changed` names the fields that differ from the version the form was opened on (read
+    from the hearing's history), `saved_by` and `saved_at` tell who saved last and when."""
+
+    def __init__(
+        self,
+        current: Hearing,
+        changed: list[str],
+        *,
+        saved_by: User | None = None,
+        saved_at: datetime | None = None,
+    ) -> None:
         super().__init__(f"hearing {current.pk} changed since it was read")
         self.current = current
         self.changed = changed
+        self.saved_by = saved_by
+        self.saved_at = saved_at
 
 
 def can_record(user: User, case: Case) -> bool:
@@ -129,7 +142,16 @@ def record_hearing_outcome(
     with transaction.atomic(), pghistory.context(user=user.pk, action="record_hearing_outcome"):
         current = Hearing.objects.select_for_update().get(pk=hearing.pk)
         if current.version != expected_version:
-            raise StaleHearing(current, _changed_fields(hearing, current))
+            # The caller's `hearing` was usually read after the colleague's save (a web
+            # form is posted long after it was opened): compare with the version the
+            # form was opened on, as history kept it.
+            seen = _as_of_version(current, expected_version) or hearing
+            raise StaleHearing(
+                current,
+                _changed_fields(seen, current),
+                saved_by=last_editor(current),
+                saved_at=current.updated_at,
+            )
         result = OutcomeResult(hearing=current)
         result.source = _source_for(current, user, outcome.source)
         current.status = outcome.status
@@ -190,14 +212,14 @@ def validate_outcome(hearing: Hearing, outcome: Outcome, *, today: date) -> None
             )
     if outcome.status == HearingStatus.CANCELLED and not outcome.reason.strip():
         error("reason", _("Say why the hearing was cancelled."))
-    opened = hearing.case.opened
-    if opened is not None and hearing.date.latest < opened.earliest:
-        error(
-            "status",
-            _("This hearing (%(hearing)s) is dated before the case opened (%(opened)s).")
-            % {"hearing": hearing.date.label(), "opened": opened.label()},
-        )
-    verdict_expected = hearing.kind == HearingKind.VERDICT or outcome.verdict_announced is not None
+    opened_problem = _before_case_opened(hearing.case, hearing.date)
+    if opened_problem:
+        error("date", opened_problem)
+    verdict_expected = outcome.verdict_announced is not None or (
+        # A verdict hearing whose sentences are already recorded may be saved again (to
+        # correct its notes, say) without entering them twice.
+        hearing.kind == HearingKind.VERDICT and not hearing.sentences.exists()
+    )
     if verdict_expected and outcome.status == HearingStatus.HELD and not outcome.verdicts:
         error("verdicts", _("A verdict needs at least one defendant."))
     for verdict in outcome.verdicts:
@@ -210,17 +232,53 @@ def validate_outcome(hearing: Hearing, outcome: Outcome, *, today: date) -> None
 def _validate_sentence(
     sentence: SentenceInput, person: Person, error: Callable[[str, str], None]
 ) -> None:
-    who = person.display_name
+    for message in sentence_errors(sentence).values():
+        error(
+            "verdicts",
+            _("%(who)s: %(problem)s") % {"who": person.display_name, "problem": message},
+        )
+
+
+def sentence_errors(sentence: SentenceInput) -> dict[str, str]:
+    """What is wrong with one sentence line, by the `SentenceInput` field it concerns, so a
+    form can show each message beside its field."""
+    errors: dict[str, str] = {}
     parts = (sentence.years, sentence.months, sentence.days)
     has_term = sentence.kind in ("imprisonment", "restriction", "suspended", "ban")
-    if has_term and (min(parts) < 0 or sum(parts) <= 0):
-        error("verdicts", _("%(who)s: give the term, in years, months or days.") % {"who": who})
+    if min(parts) < 0:
+        errors["years"] = _("A term cannot be negative.")
+    elif has_term and sum(parts) <= 0:
+        errors["years"] = _("Give the term, in years, months or days.")
     if sentence.kind == "imprisonment" and not sentence.institution_type:
-        error("verdicts", _("%(who)s: imprisonment needs an institution type.") % {"who": who})
-    if sentence.kind == "fine" and (sentence.fine_amount is None or sentence.fine_amount <= 0):
-        error("verdicts", _("%(who)s: a fine needs its amount.") % {"who": who})
+        errors["institution_type"] = _("Imprisonment needs an institution type.")
+    if sentence.kind == "fine" and sentence.fine_amount is None:
+        errors["fine_amount"] = _("A fine needs its amount.")
+    elif sentence.fine_amount is not None and sentence.fine_amount <= 0:
+        errors["fine_amount"] = _("A fine is more than zero.")
     if sentence.fine_amount is not None and not sentence.fine_currency:
-        error("verdicts", _("%(who)s: a fine needs its currency.") % {"who": who})
+        errors["fine_currency"] = _("A fine needs its currency.")
+    if sentence.probation_months is not None and sentence.kind != "suspended":
+        errors["probation_months"] = _("Only a suspended sentence has probation.")
+    elif sentence.probation_months is not None and sentence.probation_months <= 0:
+        errors["probation_months"] = _("Probation lasts at least a month.")
+    return errors
+
+
+def _before_case_opened(case: Case, when: PartialDate) -> str:
+    opened = case.opened
+    if opened is not None and when.latest < opened.earliest:
+        return _("This hearing (%(hearing)s) is dated before the case opened (%(opened)s).") % {
+            "hearing": when.label(),
+            "opened": opened.label(),
+        }
+    return ""
+
+
+def validate_schedule(case: Case, when: PartialDate) -> None:
+    """A hearing announced for later: not before its case opened."""
+    problem = _before_case_opened(case, when)
+    if problem:
+        raise ValidationError({"when": [problem]})
 
 
 def schedule_hearing(
@@ -237,6 +295,7 @@ def schedule_hearing(
     """A hearing announced for later."""
     if not can_record(user, case):
         raise PermissionDenied
+    validate_schedule(case, when)
     with transaction.atomic(), pghistory.context(user=user.pk, action="schedule_hearing"):
         hearing = Hearing(
             case=case,
@@ -265,14 +324,35 @@ def schedule_hearing(
 # -- the parts of one save ---------------------------------------------------------------------
 
 
-def _changed_fields(seen: Hearing, current: Hearing) -> list[str]:
+def _changed_fields(seen: Any, current: Hearing) -> list[str]:
     return [name for name in COMPARED_FIELDS if _value(seen, name) != _value(current, name)]
 
 
-def _value(hearing: Hearing, name: str) -> object:
+def _value(hearing: Any, name: str) -> object:
+    """A compared field of a hearing or of one of its history events (same attnames)."""
     field_object = Hearing._meta.get_field(name)
     attname = getattr(field_object, "attname", name)
     return getattr(hearing, attname)
+
+
+def _as_of_version(hearing: Hearing, version: int) -> Any:
+    """The hearing as it stood at `version`, from its history; None if history lacks it."""
+    return hearing.events.filter(version=version).order_by("-pgh_id").first()  # type: ignore[attr-defined]
+
+
+def last_editor(hearing: Hearing) -> User | None:
+    """Who last changed the hearing, as its history says (None when it does not say)."""
+    event = (
+        hearing.events.select_related("pgh_context")  # type: ignore[attr-defined]
+        .order_by("-pgh_id")
+        .first()
+    )
+    metadata = event.pgh_context.metadata if event and event.pgh_context else None
+    user_pk = (metadata or {}).get("user")
+    if not user_pk:
+        return None
+    user: User | None = get_user_model()._default_manager.filter(pk=user_pk).first()
+    return user
 
 
 def _next_hearing(current: Hearing, outcome: Outcome) -> Hearing:
