@@ -165,7 +165,8 @@ def record_hearing_outcome(
         if outcome.status == HearingStatus.ADJOURNED and outcome.next_date is not None:
             result.next_hearing = _next_hearing(current, outcome)
             current.adjourned_to = result.next_hearing
-        elif outcome.status != HearingStatus.ADJOURNED:
+        elif outcome.status != HearingStatus.ADJOURNED and current.adjourned_to is not None:
+            _withdraw(current.adjourned_to, current)
             current.adjourned_to = None
         current.version = models.F("version") + 1
         current.full_clean(exclude=["version"])
@@ -353,6 +354,19 @@ def last_editor(hearing: Hearing) -> User | None:
         return None
     user: User | None = get_user_model()._default_manager.filter(pk=user_pk).first()
     return user
+
+
+def _withdraw(later: Hearing, earlier: Hearing) -> None:
+    """The hearing an adjournment created, once the adjournment is corrected away: cancelled
+    with the reason, unless something was already recorded about it."""
+    if later.status != HearingStatus.SCHEDULED or later.outcome:
+        return
+    later.status = HearingStatus.CANCELLED
+    later.adjournment_reason = _(
+        "The hearing of %(date)s was recorded as adjourned to this date, then corrected."
+    ) % {"date": earlier.date.label()}
+    later.version = models.F("version") + 1
+    later.save()
 
 
 def _next_hearing(current: Hearing, outcome: Outcome) -> Hearing:

@@ -283,6 +283,24 @@ def test_adjourning_again_moves_the_linked_hearing_instead_of_adding_one(
     assert refreshed(hearing).adjourned_to.date == day(2020, 1, 23)  # type: ignore[union-attr]
 
 
+def test_correcting_an_adjournment_to_held_cancels_the_hearing_it_had_created(
+    hearing, lawyer_on_case, now
+):
+    client = client_for(lawyer_on_case)
+    data = form_data(hearing, status="adjourned", next_date="2020-01-21", reason="No interpreter")
+    assert client.post(outcome_url(hearing), data).status_code == 302
+    later = refreshed(hearing).adjourned_to
+    assert later is not None
+    assert (
+        client.post(outcome_url(hearing), form_data(refreshed(hearing), status="held")).status_code
+        == 302
+    )
+    later.refresh_from_db()
+    assert refreshed(hearing).adjourned_to is None
+    assert later.status == HearingStatus.CANCELLED
+    assert "recorded as adjourned to this date, then corrected" in later.adjournment_reason
+
+
 def test_cancelled_hearing_keeps_its_reason(hearing, lawyer_on_case, now):
     response = client_for(lawyer_on_case).post(
         outcome_url(hearing),
@@ -1094,3 +1112,11 @@ def test_a_stale_save_compares_with_the_version_the_form_was_opened_on(
     assert refused.value.changed == ["status", "notes"]
     assert refused.value.saved_by == colleague_on_case
     assert refused.value.current.version == opened_version + 1
+
+
+def test_a_refusal_says_why_in_words(hearing, ngo_staff, now):
+    response = client_for(ngo_staff).get(outcome_url(hearing))
+    assert response.status_code == 403
+    assert "Lawyers assigned to the case and admins can record its hearings" in (
+        response.content.decode()
+    )
