@@ -24,8 +24,9 @@ from core.access import AuthenticatedRequest
 from deadlines.collect import report_for_user
 from deadlines.engine.results import Status
 from deadlines.pages import DeadlineRow, kind_label, row_for
-from hearings.forms import DefendantRow, OutcomeEntry, ScheduleForm, StaleNotice, stale_notice
+from hearings.forms import DefendantRow, ScheduleForm
 from hearings.models import Hearing, Sentence
+from hearings.outcome_page import OutcomeEntry, StaleNotice, stale_notice
 from hearings.outcomes import StaleHearing, record_hearing_outcome, schedule_hearing
 from people.models import Person
 
