@@ -199,6 +199,20 @@ class DefendantForm(forms.Form):
         help_text=gettext_lazy("For someone in custody this starts the 15-day appeal window."),
     )
 
+    after_verdict = forms.ChoiceField(
+        label=gettext_lazy("After the verdict"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("Not recorded")),
+            ("held", gettext_lazy("Stays in custody")),
+            ("released", gettext_lazy("Released in the courtroom")),
+        ],
+        help_text=gettext_lazy(
+            "Ends the pretrial custody on the day of the verdict; for a prison sentence, "
+            "the prison term begins that day."
+        ),
+    )
+
     def __init__(self, *args: Any, charges: list[Charge], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.charges = charges

@@ -248,6 +248,7 @@ class OutcomeEntry:
                     charges=row.form.changed_charges(),
                     sentences=row.sentences(),
                     copy_received=row.form.cleaned_data.get("copy_received"),
+                    after_verdict=row.form.cleaned_data.get("after_verdict", ""),
                 )
                 for row in (self._verdict_rows() if verdict else [])
             ],

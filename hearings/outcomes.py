@@ -21,7 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from cases.models import Case, Charge
+from cases.models import Case, Charge, CustodyInterval, CustodyKind
 from core.partial_dates import PartialDate
 from hearings.models import Hearing, HearingKind, HearingStatus, Sentence
 from sources.models import Citation, Source, SourceKind
@@ -68,6 +68,7 @@ class DefendantVerdict:
     charges: dict[int, str] = field(default_factory=dict)  # charge id → ChargeStatus value
     sentences: Sequence[SentenceInput] = ()
     copy_received: date | None = None
+    after_verdict: str = ""  # "held" (stays in custody), "released" (in the courtroom) or ""
 
 
 @dataclass(frozen=True)
@@ -178,6 +179,7 @@ def record_hearing_outcome(
             result.sentences.extend(
                 _sentence(current, verdict, sentence, announced) for sentence in verdict.sentences
             )
+            _custody_after_verdict(current.case, verdict, announced)
         _cite(result, current, outcome.source.quote or current.outcome)
     return result
 
@@ -423,6 +425,30 @@ def _sentence(
     sentence.full_clean()
     sentence.save()
     return sentence
+
+
+def _custody_after_verdict(case: Case, verdict: DefendantVerdict, announced: date) -> None:
+    """Custody follows the verdict: pretrial custody ends that day, and a prison term begins
+    for someone who stays in custody under a prison sentence."""
+    if verdict.after_verdict not in ("held", "released"):
+        return
+    day = PartialDate.of(announced)
+    still_open = CustodyInterval.objects.filter(
+        case=case,
+        person=verdict.person,
+        kind__in=[CustodyKind.ARREST, CustodyKind.PRETRIAL, CustodyKind.HOUSE_ARREST],
+        end__isnull=True,
+        end_unknown=False,
+    )
+    for interval in still_open:
+        interval.end = day
+        interval.full_clean()
+        interval.save(update_fields=["end", "updated_at"])
+    imprisoned = any(s.kind == "imprisonment" for s in verdict.sentences)
+    if verdict.after_verdict == "held" and imprisoned:
+        CustodyInterval.objects.create(
+            case=case, person=verdict.person, kind=CustodyKind.PRISON, start=day
+        )
 
 
 def _source_for(hearing: Hearing, user: User, choice: SourceChoice) -> Source | None:

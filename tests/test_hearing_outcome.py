@@ -21,7 +21,7 @@ from pghistory.models import Events
 
 from accounts.models import User
 from accounts.roles import Role
-from cases.models import Case, Charge, ChargeStatus, ParticipantRole
+from cases.models import Case, Charge, ChargeStatus, CustodyInterval, ParticipantRole
 from core.partial_dates import PartialDate
 from hearings import outcomes
 from hearings.models import Hearing, HearingKind, HearingStatus, Sentence
@@ -391,6 +391,33 @@ def test_verdict_for_two_defendants_with_charges_and_sentences(
     assert "10 February 2020" in murager_part.split("Release")[0]
     kaster_part = page.split("Kaster Musakhanuly</a></h3>")[1].split("Murager Alimuly</a></h3>")[0]
     assert "5 – 10 February 2020" in kaster_part
+
+
+def test_custody_follows_the_verdict_for_each_defendant(verdict_hearing, people, lawyer_on_case):
+    """Kaster stays in custody under a prison sentence; Murager is released in the courtroom."""
+    kaster, murager = f"d{people.kaster.pk}", f"d{people.murager.pk}"
+    prison = {"kind": "imprisonment", "years": 1, "institution_type": "minimum"}
+    data = form_data(
+        verdict_hearing,
+        status="held",
+        verdict="on",
+        **sentence(f"{kaster}-s0", **prison),
+        **sentence(f"{murager}-s0", kind="suspended", months=6),
+        **{f"{kaster}-after_verdict": "held", f"{murager}-after_verdict": "released"},
+        **{f"{kaster}-charge-{people.kaster_charge.pk}": "convicted"},
+        **{f"{murager}-charge-{people.murager_charge.pk}": "convicted"},
+    )
+    response = client_for(lawyer_on_case).post(outcome_url(verdict_hearing), data)
+    assert response.status_code == 302, re.findall(
+        r"errorlist[^>]*>(.*?)</ul>", response.content.decode(), re.S
+    )
+    held = CustodyInterval.objects.filter(person=people.kaster).order_by("start")
+    assert [(c.kind, c.start, c.end) for c in held] == [
+        ("pretrial", day(2019, 10, 18), day(2020, 1, 21)),
+        ("prison", day(2020, 1, 21), None),
+    ]
+    released = CustodyInterval.objects.get(person=people.murager)
+    assert (released.kind, released.end) == ("pretrial", day(2020, 1, 21))
 
 
 def test_adding_a_sentence_line_without_javascript_rerenders_the_form_and_saves_nothing(
