@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -33,7 +34,7 @@ from hearings.models import HearingStatus
 from tests import factories
 from tests.helpers import client_for, html
 
-ALMATY = dt.timezone(dt.timedelta(hours=5))
+ALMATY = ZoneInfo("Asia/Almaty")  # UTC+6 until March 2024, +5 since
 day = PartialDate.day
 D = dt.date
 

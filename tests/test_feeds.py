@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
@@ -24,7 +25,7 @@ from hearings.models import HearingStatus
 from tests import factories
 from tests.helpers import client_for, html
 
-ALMATY = dt.timezone(dt.timedelta(hours=5))
+ALMATY = ZoneInfo("Asia/Almaty")  # UTC+6 until March 2024, +5 since
 TODAY = dt.date(2019, 12, 20)
 day = PartialDate.day
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -19,7 +20,7 @@ from sources.models import Citation, Source
 from tests import factories
 from tests.helpers import client_for, html
 
-ALMATY = dt.timezone(dt.timedelta(hours=5))
+ALMATY = ZoneInfo("Asia/Almaty")  # UTC+6 until March 2024, +5 since
 day = PartialDate.day
 
 
