@@ -312,7 +312,12 @@ def get_case_history_for_user(user: User, pk: int, page_number: Any = None) -> C
     if case is None:
         raise Http404
     events = _visible_case_events(user, _case_events(case))
-    events.sort(key=lambda e: (e.pgh_created_at, e.pgh_id), reverse=True)
+    # Newest first. Events of one transaction share a time, so their order among themselves is
+    # arbitrary: keep each hand's (context's) events together there, so an import reads as one
+    # run whatever order the tables returned them in.
+    events.sort(
+        key=lambda e: (e.pgh_created_at, str(e.pgh_context_id or ""), e.pgh_id), reverse=True
+    )
     latest = _latest_rows(events)
     by_model: dict[type[models.Model], list[Any]] = defaultdict(list)
     for event in events:
