@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.contrib.contenttypes.fields import GenericRelation
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -14,6 +15,7 @@ from django_countries.fields import CountryField
 from core.fields import DATE_HELP, PartialDateField
 from core.models import CitedRecord, end_not_before_start, track, track_links
 from core.scripts import Script, detect_script
+from people.names import match_key
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -128,6 +130,17 @@ class NameFields(models.Model):
         help_text=_("The source that first used this spelling; citations may add others."),
     )
 
+    search_key = models.CharField(
+        _("search key"),
+        max_length=600,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "The name transliterated to one Latin key space (people/names.py), set on save; "
+            "searched by equality and by trigram similarity."
+        ),
+    )
+
     citations = GenericRelation("sources.Citation")
 
     class Meta:
@@ -139,6 +152,10 @@ class NameFields(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         if not self.script:
             self.script = detect_script(self.text)
+        self.search_key = match_key(self.text)
+        update_fields = kwargs.get("update_fields")
+        if isinstance(update_fields, list | tuple | set | frozenset) and "text" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_key"}
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
@@ -150,6 +167,11 @@ class NameVariant(NameFields):
         ordering = ["person", "kind", "text"]
         constraints = [
             models.UniqueConstraint(fields=["person", "text"], name="name_variant_unique"),
+        ]
+        indexes = [
+            GinIndex(
+                fields=["search_key"], opclasses=["gin_trgm_ops"], name="name_variant_key_trgm"
+            ),
         ]
         verbose_name = _("name variant")
         verbose_name_plural = _("name variants")
@@ -225,6 +247,9 @@ class OrganizationName(NameFields):
         ordering = ["organization", "text"]
         constraints = [
             models.UniqueConstraint(fields=["organization", "text"], name="org_name_unique"),
+        ]
+        indexes = [
+            GinIndex(fields=["search_key"], opclasses=["gin_trgm_ops"], name="org_name_key_trgm"),
         ]
         verbose_name = _("organization name")
         verbose_name_plural = _("organization names")

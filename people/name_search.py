@@ -1,0 +1,194 @@
+"""Find persons and organizations by any spelling of their names.
+
+The keys come from `people.names`; the database compares them: equal keys first (a
+transliteration), then pg_trgm similarity for typos, through the GIN trigram index on
+`search_key`. One query for persons (visibility applied in the same query) and one for
+organizations, whatever the number of names stored.
+
+Distinct persons are never merged: each person is one result, with the stored variant that
+matched best, why it matched and a score; a similar name of another person is a separate,
+lower-ranked result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Greatest
+
+from people.models import NameFields, NameVariant, OrganizationName, Person
+from people.names import match_key, normalise
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+N = TypeVar("N", bound=NameFields)
+
+# Candidates read from the database per kind; results shown after ranking.
+CANDIDATES = 200
+RESULTS = 20
+# A fuzzy match needs every query word at least this close to a word of the name.
+FUZZY_MIN_WORD = 0.8
+
+
+class MatchKind(StrEnum):
+    EXACT = "exact"  # the spelling, up to case, diacritics and punctuation
+    TRANSLITERATED = "transliterated"  # the same key: another script or transliteration
+    FUZZY = "fuzzy"  # close keys: a typo or an unusual transliteration
+
+
+_RANK = {MatchKind.EXACT: 0, MatchKind.TRANSLITERATED: 1, MatchKind.FUZZY: 2}
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    entity: str  # "person" or "organization"
+    id: int
+    display_name: str
+    matched_variant: str
+    match_kind: MatchKind
+    score: float
+    url: str = ""
+
+    @property
+    def sort_key(self) -> tuple[int, float, str]:
+        return (_RANK[self.match_kind], -self.score, self.display_name.casefold())
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "display_name": self.display_name,
+            "matched_variant": self.matched_variant,
+            "match_kind": str(self.match_kind),
+            "score": self.score,
+        }
+
+
+def classify(query: str, variant_text: str, variant_key: str) -> tuple[MatchKind, float]:
+    """Why a stored variant matches the query, and how well (0 to 1).
+
+    Fuzzy matches are judged word by word: every word of the query must be close to some word
+    of the name ("Kastr" to "Kaster"), so "Murat Alimov" does not match "Murager Alimuly" on
+    the strength of a shared surname. A query one word longer than a name of two words or more
+    (a patronymic the source left out) is judged the other way round, every word of the name
+    against the query's."""
+    query_words = normalise(query).split()
+    variant_words = normalise(variant_text).split()
+    query_keys = match_key(query).split()
+    variant_keys = variant_key.split()
+    # A partial name ("Kaster") matches fully but scores by how much of the name it covers.
+    coverage = min(1.0, len(query_keys) / max(1, len(variant_keys)))
+    if query_words and set(query_words) <= set(variant_words):
+        return MatchKind.EXACT, round(0.5 + 0.5 * coverage, 3)
+    if query_keys and set(query_keys) <= set(variant_keys):
+        return MatchKind.TRANSLITERATED, round(0.5 + 0.5 * coverage, 3)
+    judged, against = query_keys, variant_keys
+    if len(query_keys) == len(variant_keys) + 1 and len(variant_keys) >= 2:
+        judged, against = variant_keys, query_keys
+        coverage = len(variant_keys) / len(query_keys)
+    closeness = [max((word_similarity(j, a) for a in against), default=0.0) for j in judged]
+    if not closeness or min(closeness) < FUZZY_MIN_WORD:
+        return MatchKind.FUZZY, 0.0
+    return MatchKind.FUZZY, round(coverage * sum(closeness) / len(closeness), 3)
+
+
+def word_similarity(a: str, b: str) -> float:
+    """How alike two word keys are (0 to 1): difflib's ratio of matching characters."""
+    return SequenceMatcher(None, a, b).ratio()
+
+
+def _candidates(names: QuerySet[N], key: str) -> QuerySet[Any]:
+    return (
+        names.filter(
+            Q(search_key=key)
+            | Q(search_key__trigram_similar=key)
+            | Q(search_key__trigram_word_similar=key)
+        )
+        .annotate(
+            similarity=Greatest(
+                TrigramSimilarity("search_key", key), TrigramWordSimilarity(key, "search_key")
+            )
+        )
+        .order_by("-similarity", "pk")
+    )
+
+
+def _best_per_entity(matches: list[NameMatch]) -> list[NameMatch]:
+    best: dict[tuple[str, int], NameMatch] = {}
+    for match in matches:
+        current = best.get((match.entity, match.id))
+        if current is None or match.sort_key < current.sort_key:
+            best[(match.entity, match.id)] = match
+    return sorted(best.values(), key=lambda m: m.sort_key)
+
+
+def _keep(kind: MatchKind, score: float) -> bool:
+    return kind != MatchKind.FUZZY or score > 0
+
+
+def search_people(user: User, query: str, limit: int = RESULTS) -> list[NameMatch]:
+    """Persons the user may see whose names match `query`, best first (one query)."""
+    return search_people_among(Person.objects.visible_to(user), query, limit)
+
+
+def search_people_among(
+    persons: QuerySet[Person], query: str, limit: int = RESULTS
+) -> list[NameMatch]:
+    """Persons of `persons` whose names match `query`, best first (one query)."""
+    key = match_key(query)
+    if not key:
+        return []
+    variants = _candidates(NameVariant.objects.filter(person__in=persons), key).select_related(
+        "person"
+    )[:CANDIDATES]
+    matches = []
+    for variant in variants:
+        kind, score = classify(query, variant.text, variant.search_key)
+        if _keep(kind, score):
+            person = variant.person
+            matches.append(
+                NameMatch(
+                    "person",
+                    person.pk,
+                    person.display_name,
+                    variant.text,
+                    kind,
+                    score,
+                    person.get_absolute_url(),
+                )
+            )
+    return _best_per_entity(matches)[:limit]
+
+
+def search_organizations(user: User, query: str, limit: int = RESULTS) -> list[NameMatch]:
+    """Organizations whose names match `query` (every staff member may see organizations)."""
+    key = match_key(query)
+    if not key or not user.is_authenticated or not user.has_role:
+        return []
+    names = _candidates(OrganizationName.objects.all(), key).select_related("organization")
+    matches = []
+    for name in names[:CANDIDATES]:
+        kind, score = classify(query, name.text, name.search_key)
+        if _keep(kind, score):
+            matches.append(
+                NameMatch(
+                    "organization",
+                    name.organization.pk,
+                    name.organization.name,
+                    name.text,
+                    kind,
+                    score,
+                )
+            )
+    return _best_per_entity(matches)[:limit]
+
+
+def search_names(user: User, query: str, limit: int = RESULTS) -> list[NameMatch]:
+    """Persons and organizations together, ranked alike (two queries)."""
+    both = search_people(user, query, limit) + search_organizations(user, query, limit)
+    return sorted(both, key=lambda m: m.sort_key)[:limit]
