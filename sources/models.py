@@ -5,11 +5,15 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING
 
+import pghistory
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, When
+from django.db.models.expressions import CombinedExpression
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -43,7 +47,28 @@ class SourceQuerySet(models.QuerySet["Source"]):
         return self.filter(Q(confidential=False) | Q(created_by=user))
 
 
-@track()
+# The text search configuration for each language code; every other language is searched
+# word for word ('simple': lower-cased, no stemming). The search page queries with the same
+# configurations (`sources.search.QUERY_CONFIGS`, derived from this).
+SEARCH_CONFIGS = {"en": "english", "ru": "russian"}
+
+
+def _search_document(config: str) -> CombinedExpression:
+    # to_tsvector('english'::regconfig, ...) with a constant configuration is immutable, as a
+    # generated column needs; to_tsvector(language, ...) with a column would not be.
+    return SearchVector("title", weight="A", config=config) + SearchVector(
+        "text", weight="B", config=config
+    )
+
+
+# History of a source records what a person typed, not the derived search document: the
+# generated column is left out of the event table (its trigger could not write it anyway).
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    exclude=["search_document"],
+)
 class Source(Record):
     kind = models.CharField(_("kind"), max_length=30, choices=SourceKind.choices)
     title = models.CharField(_("title"), max_length=500)
@@ -82,10 +107,28 @@ class Source(Record):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    search_document = models.GeneratedField(
+        expression=models.Case(
+            *[
+                When(language=code, then=_search_document(config))
+                for code, config in SEARCH_CONFIGS.items()
+            ],
+            default=_search_document("simple"),
+            output_field=SearchVectorField(),
+        ),
+        output_field=SearchVectorField(),
+        db_persist=True,
+        help_text=_(
+            "Title (weight A) and text (weight B) for full-text search, computed by the "
+            "database in the configuration of the source's language."
+        ),
+    )
+
     objects = SourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published", "title"]
+        indexes = [GinIndex(fields=["search_document"], name="source_search_document_gin")]
         verbose_name = _("source")
         verbose_name_plural = _("sources")
 
