@@ -6,12 +6,17 @@ from core import history_views
 from core import views as core_views
 from deadlines import feeds as deadline_feeds
 from hearings import views as hearing_views
+from people import api as people_api
+from people import search_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("people/", include("people.urls")),
+    # Names are posted, never put in an address.
+    path("search/", search_views.name_search, name="name_search"),
+    path("api/search/people", people_api.search_people_api, name="api_search_people"),
     path("cases/", include("cases.urls")),
     path("cases/<int:pk>/calendar.ics", deadline_feeds.case_feed, name="case_calendar"),
     path("cases/<int:pk>/hearings/new/", hearing_views.hearing_schedule, name="hearing_schedule"),
