@@ -278,9 +278,13 @@ class CaseFilter(django_filters.FilterSet):
             Exists(CaseAssignment.objects.filter(user=OuterRef("pk"), case__in=visible)),
             groups__name=Role.LAWYER,
         ).order_by("first_name", "last_name", "username")
-        self.filters["organization"].queryset = Organization.objects.filter(
+        # Which other NGOs follow a file is theirs to know: staff filter by their own.
+        following = Organization.objects.filter(
             Exists(Case.watched_by.through.objects.filter(organization=OuterRef("pk")))
-        ).order_by("name")
+        )
+        if not user.is_vigil_admin:
+            following = following.filter(staff=user)
+        self.filters["organization"].queryset = following.order_by("name")
         at_risk = Person.objects.filter(
             Exists(
                 CaseParticipant.objects.filter(

@@ -128,9 +128,13 @@ class PersonFilter(django_filters.FilterSet):
             Exists(CaseAssignment.objects.filter(user=OuterRef("pk"), case__in=self.visible_cases)),
             groups__name=Role.LAWYER,
         ).order_by("first_name", "last_name", "username")
-        self.filters["organization"].queryset = Organization.objects.filter(
+        # Which other NGOs follow a file is theirs to know: staff filter by their own.
+        following = Organization.objects.filter(
             Exists(Person.watched_by.through.objects.filter(organization=OuterRef("pk")))
-        ).order_by("name")
+        )
+        if not user.is_vigil_admin:
+            following = following.filter(staff=user)
+        self.filters["organization"].queryset = following.order_by("name")
         self.ethnicities = ethnicity_choices(Person.objects.visible_to(user))
         self.filters["ethnicity"].extra["choices"] = self.ethnicities
 

@@ -522,3 +522,12 @@ def test_navigation_and_home_link_to_the_lists(ngo_staff, case):
     page = html(client_for(ngo_staff).get(reverse("home")))
     assert f'href="{reverse("case_list")}"' in page
     assert f'href="{reverse("person_list")}"' in page
+
+
+def test_staff_filter_only_by_their_own_organization(case, ngo_staff, ngo_org, other_org):
+    """Which other NGOs follow a file is not for them to learn through a filter."""
+    case.watched_by.add(other_org)
+    page = client_for(ngo_staff).get(reverse("case_list")).content.decode()
+    choices = page[page.index('name="organization"') :].split("</select>")[0]
+    assert ngo_org.name in choices
+    assert other_org.name not in choices
