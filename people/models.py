@@ -79,16 +79,38 @@ class Person(CitedRecord):
         help_text=_("NGOs whose staff may read this person's file."),
     )
     notes = models.TextField(_("notes"), blank=True)
+    search_key = models.CharField(
+        _("search key"),
+        max_length=600,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "The display name in the match-key space of people/names.py, set on save, so a "
+            "person is found by name even before any variant is recorded."
+        ),
+    )
 
     objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["display_name"]
+        indexes = [
+            GinIndex(fields=["search_key"], opclasses=["gin_trgm_ops"], name="person_key_trgm"),
+        ]
         verbose_name = _("person")
         verbose_name_plural = _("people")
 
     def __str__(self) -> str:
         return self.display_name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.search_key = match_key(self.display_name)
+        update_fields = kwargs.get("update_fields")
+        if isinstance(update_fields, list | tuple | set | frozenset) and (
+            "display_name" in update_fields
+        ):
+            kwargs["update_fields"] = {*update_fields, "search_key"}
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def get_absolute_url(self) -> str:
         return reverse("person_detail", args=[self.pk])

@@ -27,7 +27,7 @@ from people.names import match_key, normalise
 if TYPE_CHECKING:
     from accounts.models import User
 
-N = TypeVar("N", bound=NameFields)
+N = TypeVar("N", bound=NameFields | Person)
 
 # Candidates read from the database per kind; results shown after ranking.
 CANDIDATES = 200
@@ -132,21 +132,38 @@ def _keep(kind: MatchKind, score: float) -> bool:
 
 
 def search_people(user: User, query: str, limit: int = RESULTS) -> list[NameMatch]:
-    """Persons the user may see whose names match `query`, best first (one query)."""
+    """Persons the user may see whose names match `query`, best first."""
     return search_people_among(Person.objects.visible_to(user), query, limit)
 
 
 def search_people_among(
     persons: QuerySet[Person], query: str, limit: int = RESULTS
 ) -> list[NameMatch]:
-    """Persons of `persons` whose names match `query`, best first (one query)."""
+    """Persons of `persons` whose names (variants and display name) match `query`, best
+    first (two queries)."""
     key = match_key(query)
     if not key:
         return []
     variants = _candidates(NameVariant.objects.filter(person__in=persons), key).select_related(
         "person"
     )[:CANDIDATES]
+    # The display name counts as a spelling too: a person with no variant recorded yet.
+    by_display = _candidates(persons, key)[:CANDIDATES]
     matches = []
+    for person in by_display:
+        kind, score = classify(query, person.display_name, person.search_key)
+        if _keep(kind, score):
+            matches.append(
+                NameMatch(
+                    "person",
+                    person.pk,
+                    person.display_name,
+                    person.display_name,
+                    kind,
+                    score,
+                    person.get_absolute_url(),
+                )
+            )
     for variant in variants:
         kind, score = classify(query, variant.text, variant.search_key)
         if _keep(kind, score):

@@ -271,7 +271,7 @@ def test_search_runs_the_same_number_of_queries_with_2_and_200_people(
     assert _queries(client, query) == with_two
     with CaptureQueriesContext(connection) as captured:
         search_names(ngo_staff, query)
-    assert len(captured) <= 3  # variants, organization names, (the user's groups)
+    assert len(captured) <= 4  # variants, display names, organization names, (groups)
 
 
 def test_quality_figures_reach_ninety_percent(capsys):
@@ -289,3 +289,12 @@ def test_quality_command_leaves_no_rows_behind():
     before = NameVariant.objects.count()
     call_command("name_search_quality")
     assert NameVariant.objects.count() == before
+
+
+def test_a_person_with_no_name_variant_is_found_by_display_name(admin_user) -> None:
+    factories.PersonFactory.create(display_name="Ерлан Қалиұлы")
+    found = search_people(admin_user, "Erlan Kaliuly")
+    assert [(m.display_name, m.matched_variant) for m in found][:1] == [
+        ("Ерлан Қалиұлы", "Ерлан Қалиұлы")
+    ]
+    assert found[0].match_kind == "transliterated"
