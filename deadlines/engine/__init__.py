@@ -16,7 +16,7 @@ from deadlines.engine.derivation import Work
 from deadlines.engine.facts import CaseFile, CustodyFact, Offence, SentenceFact
 from deadlines.engine.results import Deadline, Gap, Result
 from deadlines.engine.rules import RULESETS, RuleSet
-from deadlines.engine.sentences import _gravity
+from deadlines.engine.sentences import offence_gravity
 
 __all__ = ["compute"]
 
@@ -121,7 +121,7 @@ def _custody_deadlines(
 
 
 def _gravity_of(offences: tuple[Offence, ...], ruleset: RuleSet, today: date) -> str:
-    return _gravity(offences, today, ruleset, Work()) or custody.GRAVITY_UNKNOWN
+    return offence_gravity(offences, today, ruleset, Work()) or custody.GRAVITY_UNKNOWN
 
 
 def _handover(

@@ -14,7 +14,7 @@ from functools import cache
 import holidays
 from dateutil.relativedelta import relativedelta
 
-from core.partial_dates import ENGLISH_MONTHS, PartialDate
+from core.partial_dates import ENGLISH_MONTHS
 
 ONE_DAY = timedelta(days=1)
 # Derivations are written in English whatever the machine's locale (strftime follows it).
@@ -148,7 +148,3 @@ def day_label(day: date) -> str:
 
 def weekday_label(day: date) -> str:
     return f"{WEEKDAYS[day.weekday()]} {day_label(day)}"
-
-
-def span(first: date, last: date) -> PartialDate:
-    return PartialDate(min(first, last), max(first, last))

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from fractions import Fraction
 from typing import Literal
 
-from deadlines.engine.counting import Term, add_term, day_label, months_and_days
+from deadlines.engine.counting import Term, day_label, months_and_days
 from deadlines.engine.facts import CustodyFact
 
 CUSTODY = ("arrest", "pretrial", "prison", "other")
@@ -134,7 +134,3 @@ def first_day_reaching(
         else:
             low = middle + timedelta(days=1)
     return low
-
-
-def months_after(start: date, months: int) -> date:
-    return add_term(start, Term(0, months, 0))

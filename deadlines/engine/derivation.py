@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TypeVar
@@ -58,15 +57,6 @@ class Reading:
     label: str
     day: date
     work: Work
-
-
-def corners(choices: Sequence[tuple[str, Sequence[T]]]) -> list[list[tuple[str, T]]]:
-    """Every combination of the uncertain inputs' extreme values, as (name, value) lists."""
-    names = [name for name, _ in choices]
-    return [
-        list(zip(names, values, strict=True))
-        for values in itertools.product(*(options for _, options in choices))
-    ]
 
 
 def window(readings: Sequence[Reading]) -> tuple[Reading, Reading]:
@@ -131,7 +121,3 @@ def input_for(
     if isinstance(value, date):
         return Input(label, day_label(value), sources)
     return Input(label, value or "not recorded", sources, uncertain=value is None)
-
-
-def best(options: Sequence[T], key: Callable[[T], date]) -> T:
-    return min(options, key=key)

@@ -694,7 +694,9 @@ def _actual_release(verdict: Verdict) -> tuple[PartialDate | None, bool | None]:
 # -- parole ------------------------------------------------------------------------------------
 
 
-def _gravity(offences: Sequence[Offence], on: date, ruleset: RuleSet, work: Work) -> str | None:
+def offence_gravity(
+    offences: Sequence[Offence], on: date, ruleset: RuleSet, work: Work
+) -> str | None:
     rule = ruleset.at("gravity", on)
     ranks = ("small", "medium", "grave", "especially_grave")
     found: list[str] = []
@@ -724,7 +726,7 @@ def _parole(
     sentence = verdict.sentence
     key = f"parole:{sentence.ref}"
     probe = Work()
-    gravity = _gravity(offences, sentence.pronounced.earliest, ruleset, probe)
+    gravity = offence_gravity(offences, sentence.pronounced.earliest, ruleset, probe)
     if gravity is None:
         return [], [
             Gap(
