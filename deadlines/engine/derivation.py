@@ -5,14 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TypeVar
 
 from core.partial_dates import PartialDate
 from deadlines.engine.counting import Counting, Roll, WorkingCalendar, day_label
 from deadlines.engine.results import Deadline, DeadlineKind, Input, Scenario, SourceRef, Step
 from deadlines.engine.rules import Rule
-
-T = TypeVar("T")
 
 
 @dataclass
