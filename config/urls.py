@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from core import history_views
+from core import history_views, import_views
 from core import views as core_views
 from deadlines import feeds as deadline_feeds
 from hearings import views as hearing_views
@@ -32,6 +32,7 @@ urlpatterns = [
         history_views.record_restore,
         name="record_restore",
     ),
+    path("import/", import_views.import_data, name="import_data"),
     path("deadlines/", include("deadlines.urls")),
     # A calendar app's secret address: the token is the credential, no session needed.
     path("calendar/<slug:token>.ics", deadline_feeds.user_feed, name="calendar_feed"),
