@@ -133,12 +133,7 @@ def case_export(request: AuthenticatedRequest) -> StreamingHttpResponse:
     filterset = _filtered_cases(request, day)
     sorts = case_sorts(day)
     sort = sorts.get(request.GET.get("sort", ""), sorts[DEFAULT_CASE_SORT])
-    direction = "-" if sort.descending else ""
-    queryset = (
-        _with_columns(filterset.qs, day)
-        .annotate(_sort=sort.expression)
-        .order_by(f"{direction}_sort", f"{direction}pk")
-    )
+    queryset = sort.apply(_with_columns(filterset.qs, day))
     header = [
         _("id"),
         _("title"),

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar, cast
 
 from django.core import signing
 from django.db import models
@@ -41,6 +41,17 @@ class SortKey:
     name: str
     expression: Any
     descending: bool = False
+
+    @property
+    def ordering(self) -> tuple[str, str]:
+        """`order_by` arguments for a queryset annotated by `apply`."""
+        sign = "-" if self.descending else ""
+        return f"{sign}_sort", f"{sign}pk"
+
+    def apply(self, queryset: QuerySet[M]) -> QuerySet[M]:
+        """The queryset in this order, its key annotated as `_sort`."""
+        ordered = queryset.annotate(_sort=self.expression).order_by(*self.ordering)
+        return cast("QuerySet[M]", ordered)
 
 
 def encode_cursor(*, scope: str, sort: str, pk: int, direction: Direction) -> str:
@@ -103,7 +114,7 @@ def paginate(
     Costs one query without a cursor and two with one (the anchor's key, then the page),
     whatever the page size. Raises `InvalidCursor` for a token that does not verify."""
     ordered = queryset.annotate(_sort=sort.expression)
-    forward = ("-" if sort.descending else "") + "_sort", ("-" if sort.descending else "") + "pk"
+    forward = sort.ordering
     backward = tuple(f[1:] if f.startswith("-") else f"-{f}" for f in forward)
     direction: Direction = "next"
     restarted = False

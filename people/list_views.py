@@ -75,12 +75,7 @@ def person_export(request: AuthenticatedRequest) -> StreamingHttpResponse:
     """The filtered person list as CSV: every visible row, streamed in chunks."""
     filterset = _filtered_people(request)
     sort = PERSON_SORTS.get(request.GET.get("sort", ""), PERSON_SORTS[DEFAULT_PERSON_SORT])
-    direction = "-" if sort.descending else ""
-    queryset = (
-        _with_columns(filterset.qs, request)
-        .annotate(_sort=sort.expression)
-        .order_by(f"{direction}_sort", f"{direction}pk")
-    )
+    queryset = sort.apply(_with_columns(filterset.qs, request))
     header = [
         _("id"),
         _("name"),
