@@ -8,21 +8,12 @@ from datetime import date, timedelta
 
 from core.partial_dates import PartialDate
 from deadlines.engine.counting import CALENDAR, Term, add_term, day_label
-from deadlines.engine.derivation import Reading, Work, deadline_from, input_for
+from deadlines.engine.derivation import Reading, Work, deadline_from, extremes, input_for
 from deadlines.engine.facts import ClaimFact, CrossingFact, CustodyFact
 from deadlines.engine.results import Deadline, DeadlineKind, Gap, Input
 from deadlines.engine.rules import RuleSet
 
 FINAL_STEPS = ("granted", "refused", "withdrawn")
-
-
-def _extremes(value: PartialDate, what: str) -> list[tuple[str, date]]:
-    if value.is_exact:
-        return [("", value.earliest)]
-    return [
-        (f"{what} {day_label(value.earliest)}", value.earliest),
-        (f"{what} {day_label(value.latest)}", value.latest),
-    ]
 
 
 def application_due(
@@ -33,7 +24,7 @@ def application_due(
     rule = ruleset.at("asylum_application", crossing.date.earliest)
     days = rule.params["apply_days"]
     readings = []
-    for label, day in _extremes(crossing.date, "crossed on"):
+    for label, day in extremes(crossing.date, "crossed on {day}"):
         work = Work()
         last = day + timedelta(days=days)
         work.note(
@@ -122,7 +113,7 @@ def _registration(
     rule = ruleset.at("asylum_application", claim.filed.earliest)
     notify, register = rule.params["notify_days"], rule.params["register_days"]
     readings = []
-    for label, day in _extremes(claim.filed, "filed on"):
+    for label, day in extremes(claim.filed, "filed on {day}"):
         work = Work()
         told = day + timedelta(days=notify)
         last = told + timedelta(days=register)
@@ -178,7 +169,7 @@ def _decision(claim: ClaimFact, ruleset: RuleSet, today: date) -> list[Deadline]
         ),
     ):
         readings = []
-        for label, day in _extremes(claim.registered, "registered on"):
+        for label, day in extremes(claim.registered, "registered on {day}"):
             work = Work()
             last = add_term(day, Term(0, months, 0))
             work.note(
@@ -218,7 +209,7 @@ def _leave_after_refusal(claim: ClaimFact, ruleset: RuleSet) -> Deadline | None:
         return None
     rule = ruleset.at("leave_after_refusal", refusal.earliest)
     readings = []
-    for label, day in _extremes(refusal, "refused on"):
+    for label, day in extremes(refusal, "refused on {day}"):
         work = Work()
         work.note(
             "The refusal is taken as final: no appeal is recorded after it. An asylum seeker "

@@ -6,23 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from core.partial_dates import PartialDate
 from deadlines.engine.counting import CUSTODY_TERM, PROCEDURAL, Term, add_term, day_label
-from deadlines.engine.derivation import Reading, Work, deadline_from, input_for
+from deadlines.engine.derivation import Reading, Work, deadline_from, extremes, input_for
 from deadlines.engine.facts import ClaimFact, CrossingFact, CustodyFact, HearingFact
 from deadlines.engine.results import Deadline, DeadlineKind
 from deadlines.engine.rules import RuleSet
 
 GRAVITY_UNKNOWN = "unknown"
-
-
-def _extremes(value: PartialDate) -> list[tuple[str, date]]:
-    if value.is_exact:
-        return [("", value.earliest)]
-    return [
-        (f"from {day_label(value.earliest)}", value.earliest),
-        (f"from {day_label(value.latest)}", value.latest),
-    ]
 
 
 def arrest_cap(interval: CustodyFact, ruleset: RuleSet) -> Deadline | None:
@@ -53,7 +43,7 @@ def arrest_cap(interval: CustodyFact, ruleset: RuleSet) -> Deadline | None:
         )
         others = [Reading(f"{extended} hours, in the listed cases", later.date(), late)]
     else:
-        for label, day in _extremes(interval.start):
+        for label, day in extremes(interval.start, "from {day}"):
             work = Work()
             end = day + timedelta(days=hours // 24)
             work.note(
@@ -120,7 +110,7 @@ def pretrial_limits(
     what = "custody" if interval.kind == "pretrial" else "house arrest"
     for months, extended in stages:
         readings = []
-        for label, day in _extremes(origin):
+        for label, day in extremes(origin, "from {day}"):
             work = Work()
             work.note(f"The term counts from the day {origin_what}: {day_label(day)}.")
             last = add_term(day, Term(0, months, 0)) - timedelta(days=1)
@@ -183,7 +173,7 @@ def custody_order_appeal(
     counting = ruleset.at("counting", interval.start.earliest)
     order_date = order_hearing.date if order_hearing else interval.start
     readings = []
-    for label, day in _extremes(order_date):
+    for label, day in extremes(order_date, "from {day}"):
         work = Work()
         if order_hearing is None:
             work.note(
@@ -222,7 +212,7 @@ def treaty_handover(
         return None
     rule = ruleset.at("treaty_handover", detention.start.earliest)
     readings = []
-    for label, day in _extremes(detention.start):
+    for label, day in extremes(detention.start, "from {day}"):
         work = Work()
         last = day + timedelta(days=rule.params["days"])
         work.note(

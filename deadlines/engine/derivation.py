@@ -118,3 +118,14 @@ def input_for(
     if isinstance(value, date):
         return Input(label, day_label(value), sources)
     return Input(label, value or "not recorded", sources, uncertain=value is None)
+
+
+def extremes(value: PartialDate, label: str) -> list[tuple[str, date]]:
+    """The days to compute from: an exact date's one day, else the first and the last day the
+    records allow, each named by `label` ("{day}" and "{bound}": earliest or latest)."""
+    if value.is_exact:
+        return [("", value.earliest)]
+    return [
+        (label.format(day=day_label(day), bound=bound), day)
+        for bound, day in (("earliest", value.earliest), ("latest", value.latest))
+    ]

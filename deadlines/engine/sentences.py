@@ -36,11 +36,12 @@ from deadlines.engine.custody_time import (
     scale,
     segments,
 )
-from deadlines.engine.derivation import Reading, Work, deadline_from, input_for
+from deadlines.engine.derivation import Reading, Work, deadline_from, extremes, input_for
 from deadlines.engine.facts import CustodyFact, HearingFact, Offence, SentenceFact
 from deadlines.engine.results import Deadline, DeadlineKind, Gap, Input
 from deadlines.engine.rules import SECURITY_LEVELS, Rule, RuleSet
 
+SENTENCE_BOUND = "on {day}, the {bound} day the records allow"
 STATED_RATIOS = {"1:1": Fraction(1), "1.5:1": Fraction(3, 2), "2:1": Fraction(2)}
 CUSTODIAL = ("imprisonment",)
 RESTRICTIONS = {"restriction": "Restriction of liberty", "ban": "Ban", "suspended": "Probation"}
@@ -138,14 +139,14 @@ def _verdict(
         inputs.append(
             input_for("Entered into force", recorded, sentence.cited("entered_into_force"))
         )
-        for label, day in _extremes(recorded):
+        for label, day in extremes(recorded, SENTENCE_BOUND):
             work = Work()
             work.note(f"The records give the day it entered into force: {day_label(day)}.")
             readings.append(InForce(label, day, work, None))
         if not recorded.is_exact:
             uncertain.append(f"the entry into force is dated only to {recorded.label()}")
     elif appeal_ruling is not None:
-        for label, day in _extremes(appeal_ruling.date):
+        for label, day in extremes(appeal_ruling.date, SENTENCE_BOUND):
             work = Work()
             work.note(
                 f"The appeal court ruled on {day_label(day)}; the verdict entered into force "
@@ -185,7 +186,8 @@ def _verdict(
             )
         else:
             bases.extend(
-                (label, day, "the verdict was announced") for label, day in _extremes(pronounced)
+                (label, day, "the verdict was announced")
+                for label, day in extremes(pronounced, SENTENCE_BOUND)
             )
         for label, base, what in bases:
             work = Work()
@@ -224,15 +226,6 @@ def _appeal_ruling(sentence: SentenceFact, hearings: Sequence[HearingFact]) -> H
         and h.date.earliest > sentence.pronounced.latest
     ]
     return min(rulings, key=lambda h: h.date.sort_key) if rulings else None
-
-
-def _extremes(value: PartialDate) -> list[tuple[str, date]]:
-    if value.is_exact:
-        return [("", value.earliest)]
-    return [
-        (f"on {day_label(value.earliest)}, the earliest day the records allow", value.earliest),
-        (f"on {day_label(value.latest)}, the latest day the records allow", value.latest),
-    ]
 
 
 def _appeal_and_force(verdict: Verdict, verdict_key: str) -> list[Deadline]:
