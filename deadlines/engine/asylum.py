@@ -97,9 +97,7 @@ def _held_on(custody: Sequence[CustodyFact], person_id: int, day: PartialDate) -
     return any(
         c.person_id == person_id
         and c.kind in ("arrest", "pretrial", "prison", "other")
-        and c.start is not None
-        and c.start.earliest <= day.latest
-        and (c.is_open or c.end_unknown or (c.end is not None and c.end.latest >= day.earliest))
+        and c.may_hold(begun_by=day.latest, still_on=day.earliest)
         for c in custody
     )
 

@@ -45,6 +45,15 @@ class CustodyFact(Fact):
     def is_open(self) -> bool:
         return self.end is None and not self.end_unknown
 
+    def may_hold(self, *, begun_by: date, still_on: date) -> bool:
+        """Whether the records allow this custody to have begun by `begun_by` and to be
+        running on `still_on` (an end no source dates counts as running)."""
+        return (
+            self.start is not None
+            and self.start.earliest <= begun_by
+            and (self.end is None or self.end.latest >= still_on)
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Offence:

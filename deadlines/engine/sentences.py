@@ -116,9 +116,8 @@ def _verdict(
     pronounced = sentence.pronounced
     held = any(
         c.kind in ("arrest", "pretrial", "prison", "other")
-        and c.start is not None
-        and c.start.earliest <= pronounced.latest
-        and (c.is_open or c.end_unknown or (c.end is not None and c.end.latest > pronounced.latest))
+        # Held after the verdict's day: someone released that day is no convict in custody.
+        and c.may_hold(begun_by=pronounced.latest, still_on=pronounced.latest + timedelta(days=1))
         for c in mine
     )
     inputs = [
@@ -511,10 +510,7 @@ def _serving_from(verdict: Verdict, credit_until: date, work: Work, release_rule
     """Where serving the term begins: at the end of the credit when the person is held then,
     otherwise when a later prison term begins."""
     if verdict.held_at_verdict or any(
-        c.start is not None
-        and c.kind != "house_arrest"
-        and c.start.earliest <= credit_until
-        and (c.is_open or c.end_unknown or (c.end is not None and c.end.latest >= credit_until))
+        c.kind != "house_arrest" and c.may_hold(begun_by=credit_until, still_on=credit_until)
         for c in verdict.custody
     ):
         return credit_until
@@ -666,13 +662,7 @@ def _actual_release(verdict: Verdict) -> tuple[PartialDate | None, bool | None]:
     after = [
         c
         for c in verdict.custody
-        if c.kind != "house_arrest"
-        and c.start is not None
-        and (
-            c.is_open
-            or c.end_unknown
-            or (c.end is not None and c.end.latest >= pronounced.earliest)
-        )
+        if c.kind != "house_arrest" and c.may_hold(begun_by=date.max, still_on=pronounced.earliest)
     ]
     if any(c.is_open for c in after):
         return None, True
