@@ -21,7 +21,7 @@ from cases.filters import (
 )
 from cases.models import Case, CaseKind, CaseStatus
 from core.access import AuthenticatedRequest, get_case_for_user
-from core.keyset import InvalidCursor, page_size_from, paginate
+from core.keyset import InvalidCursor, paginate_request
 
 CSV_CHUNK = 500
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -104,13 +104,7 @@ def case_list(request: AuthenticatedRequest) -> HttpResponse:
     sorts = case_sorts(day)
     sort = sorts.get(request.GET.get("sort", ""), sorts[DEFAULT_CASE_SORT])
     try:
-        page = paginate(
-            _with_columns(filterset.qs, day),
-            scope="cases",
-            sort=sort,
-            cursor=request.GET.get("cursor"),
-            size=page_size_from(request.GET.get("per_page")),
-        )
+        page = paginate_request(request, _with_columns(filterset.qs, day), scope="cases", sort=sort)
     except InvalidCursor:
         return bad_cursor(request, "cases/case_list.html")
     status_counts = value_counts(queryset_without(filterset, "status"), "status")

@@ -20,6 +20,7 @@ from typing import Any, Generic, Literal, TypeVar, cast
 from django.core import signing
 from django.db import models
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 
 SALT = "vigil.keyset"
 DEFAULT_PAGE_SIZE = 50
@@ -142,3 +143,16 @@ def paginate(
     if rows and more_before:
         prev_cursor = encode_cursor(scope=scope, sort=sort.name, pk=rows[0].pk, direction="prev")
     return Page(rows=rows, next_cursor=next_cursor, prev_cursor=prev_cursor, restarted=restarted)
+
+
+def paginate_request(
+    request: HttpRequest, queryset: QuerySet[M], *, scope: str, sort: SortKey
+) -> Page[M]:
+    """`paginate` with the cursor and page size read from the request's address."""
+    return paginate(
+        queryset,
+        scope=scope,
+        sort=sort,
+        cursor=request.GET.get("cursor"),
+        size=page_size_from(request.GET.get("per_page")),
+    )

@@ -14,7 +14,7 @@ from cases.filters import asylum_claims, today
 from cases.models import AsylumStatus, Case, CaseParticipant
 from cases.views import CSV_CHUNK, bad_cursor, stream_csv
 from core.access import AuthenticatedRequest
-from core.keyset import InvalidCursor, page_size_from, paginate
+from core.keyset import InvalidCursor, paginate_request
 from people.filters import DEFAULT_PERSON_SORT, PERSON_SORTS, PersonFilter, held_now_flag
 from people.models import Person
 
@@ -55,12 +55,8 @@ def person_list(request: AuthenticatedRequest) -> HttpResponse:
     filterset = _filtered_people(request)
     sort = PERSON_SORTS.get(request.GET.get("sort", ""), PERSON_SORTS[DEFAULT_PERSON_SORT])
     try:
-        page = paginate(
-            _with_columns(filterset.qs, request),
-            scope="people",
-            sort=sort,
-            cursor=request.GET.get("cursor"),
-            size=page_size_from(request.GET.get("per_page")),
+        page = paginate_request(
+            request, _with_columns(filterset.qs, request), scope="people", sort=sort
         )
     except InvalidCursor:
         return bad_cursor(request, "people/person_list.html")
