@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import SMALL_TEXT, HistoryModelAdmin, RelatedLabelsMixin, admin_link
 from core.models import CitedRecord
-from sources.models import Citation, Source
+from sources.models import Citation, Proposal, ReportMention, Source
 
 
 def cited_models() -> list[type[models.Model]]:
@@ -196,3 +196,24 @@ class CitationAdmin(HistoryModelAdmin):
     @admin.display(description=_("fact"))
     def fact_link(self, citation: Citation) -> str:
         return describe_fact(citation)
+
+
+@admin.register(ReportMention)
+class ReportMentionAdmin(HistoryModelAdmin):
+    list_display = ("text", "kind", "person", "organization", "variant", "match", "source")
+    list_filter = ("kind", "match")
+    search_fields = ("text", "variant", "source__title")
+    list_select_related = ("person", "organization", "source__publisher")
+    autocomplete_fields = ("source", "person", "organization", "close_to")
+
+
+@admin.register(Proposal)
+class ProposalAdmin(HistoryModelAdmin):
+    """Proposals are reviewed at /sources/review/; here they can be inspected and corrected."""
+
+    list_display = ("__str__", "kind", "status", "date", "source", "reviewed_by", "reviewed_at")
+    list_filter = ("status", "kind")
+    search_fields = ("quote", "date_text", "source__title")
+    list_select_related = ("source__publisher", "reviewed_by")
+    autocomplete_fields = ("source", "persons", "reviewed_by")
+    readonly_fields = ("fingerprint", "created_records", "created_at")

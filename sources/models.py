@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import DATE_HELP, PartialDateField
-from core.models import Record, track
+from core.models import Record, track, track_links
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -200,3 +200,189 @@ class Citation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} → {self.content_type.model} {self.object_id}"
+
+
+# -- imported reports: names found, and facts proposed for review -------------------------------
+
+
+class MentionKind(models.TextChoices):
+    PERSON = "person", _("Person")
+    ORGANIZATION = "organization", _("Organization")
+
+
+@track()
+class ReportMention(models.Model):
+    """A name found in an imported report: a known person or organization, or (both blank) an
+    unknown name that looks like a person's."""
+
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), on_delete=models.CASCADE, related_name="mentions"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=MentionKind.choices)
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="report_mentions",
+    )
+    organization = models.ForeignKey(
+        "people.Organization",
+        verbose_name=_("organization"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="report_mentions",
+    )
+    close_to = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("close to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("For an unknown name: the nearest known person, if any."),
+    )
+    text = models.CharField(_("text"), max_length=300, help_text=_("The name as found."))
+    variant = models.CharField(
+        _("variant"), max_length=300, blank=True, help_text=_("The recorded name it matched.")
+    )
+    match = models.CharField(
+        _("match"),
+        max_length=30,
+        blank=True,
+        help_text=_("How it matched: exact, transliterated, fuzzy…"),
+    )
+    start = models.PositiveIntegerField(_("start"), help_text=_("Offset into the source's text."))
+    end = models.PositiveIntegerField(_("end"))
+
+    class Meta:
+        ordering = ["source", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=True) | Q(organization__isnull=True),
+                name="mention_one_entity",
+            ),
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="mention_span"),
+        ]
+        verbose_name = _("mention in a report")
+        verbose_name_plural = _("mentions in reports")
+
+    def __str__(self) -> str:
+        return f"{self.text} ({self.source_id}:{self.start})"
+
+
+class ProposalKind(models.TextChoices):
+    HEARING = "hearing", _("Hearing")
+    VERDICT = "verdict", _("Verdict and sentence")
+    CUSTODY = "custody", _("Custody")
+    STATEMENT = "statement", _("Statement")
+    ASYLUM_STEP = "asylum_step", _("Asylum claim step")
+    BORDER_CROSSING = "border_crossing", _("Border crossing")
+    FLIGHT = "flight", _("Flight")
+    NEW_PERSON = "new_person", _("New person")
+    NEW_VARIANT = "new_variant", _("New name variant")
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+
+
+class ProposalQuerySet(models.QuerySet["Proposal"]):
+    def pending(self) -> ProposalQuerySet:
+        return self.filter(status=ProposalStatus.PENDING)
+
+
+@track()
+class Proposal(models.Model):
+    """A fact read from an imported report, waiting for an admin to accept, edit or reject it.
+
+    Accepting creates the cited record(s), or only a citation when `linked` already holds the
+    fact. The fingerprint recognises the same proposal when the report is imported again, so a
+    rejected or accepted one is not proposed twice."""
+
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), on_delete=models.CASCADE, related_name="proposals"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=ProposalKind.choices)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ProposalStatus.choices,
+        default=ProposalStatus.PENDING,
+    )
+    date = PartialDateField(_("date"), null=True, blank=True, help_text=DATE_HELP)
+    date_text = models.CharField(
+        _("date as written"), max_length=200, blank=True, help_text=_("“on 6 December”.")
+    )
+    quote = models.TextField(_("quoted sentence"))
+    start = models.PositiveIntegerField(_("start"), help_text=_("Offset into the source's text."))
+    end = models.PositiveIntegerField(_("end"))
+    persons = models.ManyToManyField(
+        "people.Person", verbose_name=_("persons"), blank=True, related_name="proposals"
+    )
+    values = models.JSONField(
+        _("values"),
+        default=dict,
+        blank=True,
+        help_text=_("The kind's fields as extraction read them (sources.reports.facts)."),
+    )
+    fingerprint = models.CharField(
+        _("fingerprint"),
+        max_length=64,
+        editable=False,
+        help_text=_("SHA-256 of kind, normalised quote and date: the same proposal on re-import."),
+    )
+    content_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    linked = GenericForeignKey("content_type", "object_id")
+    conflict = models.TextField(
+        _("conflict"),
+        blank=True,
+        help_text=_("How the linked record's value differs from what this report says."),
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    created_records = models.JSONField(
+        _("records written"),
+        default=list,
+        blank=True,
+        help_text=_("What accepting wrote: [{model, id, action}], action created or cited."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = ProposalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["source", "start", "pk"]
+        indexes = [models.Index(fields=["status", "source"], name="proposal_queue")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "fingerprint"], name="proposal_unique_per_source"
+            ),
+            models.CheckConstraint(
+                condition=Q(content_type__isnull=True, object_id__isnull=True)
+                | Q(content_type__isnull=False, object_id__isnull=False),
+                name="proposal_link_complete",
+            ),
+        ]
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.date or '?'}): {self.quote[:60]}"
+
+
+track_links(Proposal.persons.through, app_label="sources", model_name="ProposalPersonEvent")
