@@ -4,8 +4,9 @@ from django.contrib.auth.models import Group, Permission
 
 from accounts.roles import Role
 
-# Admins manage every record of Vigil's own apps and the accounts.
-ADMIN_APPS = ("accounts", "people", "cases", "hearings", "sources", "auth", "pghistory")
+# Admins manage every record of Vigil's own apps and the accounts, and see and clear sign-in
+# lockouts (axes).
+ADMIN_APPS = ("accounts", "people", "cases", "hearings", "sources", "auth", "pghistory", "axes")
 
 
 def ensure_role_groups(using: str = "default") -> None:

@@ -5,6 +5,8 @@ from functools import cached_property
 import pghistory
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import F
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
@@ -27,6 +29,26 @@ class User(AbstractUser):
         related_name="staff",
         help_text=_("NGO staff read the cases and persons their organization follows."),
     )
+    session_generation = models.PositiveIntegerField(
+        _("session generation"),
+        default=0,
+        editable=False,
+        help_text=_(
+            "Part of every session's signature: raising it ends all of this user's sessions."
+        ),
+    )
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        # Django signs sessions with the password hash; the generation joins it, so an admin
+        # (or the user) can end every session without touching the password.
+        key_salt = "accounts.User.get_session_auth_hash"
+        value = f"{self.password}:{self.session_generation}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
+
+    def end_all_sessions(self) -> None:
+        """Sign this user out everywhere: every session fails its check on its next request."""
+        type(self).objects.filter(pk=self.pk).update(session_generation=F("session_generation") + 1)
+        self.refresh_from_db(fields=["session_generation"])
 
     @cached_property
     def roles(self) -> frozenset[str]:

@@ -41,6 +41,11 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "pghistory.admin",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "accounts",
     "core",
     "sources",
@@ -48,21 +53,33 @@ INSTALLED_APPS = [
     "cases",
     "hearings",
     "deadlines",
+    "audit",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below static files: every rendered response gets the Content-Security-Policy and
+    # Cache-Control: no-store; person and case reads, exports and 403s are logged (audit/).
+    "csp.middleware.CSPMiddleware",
+    "config.headers.NoStoreMiddleware",
+    "audit.middleware.AuditMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Idle and absolute session limits, then the second factor (accounts/middleware.py).
+    "accounts.middleware.SessionLimitsMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "accounts.middleware.MFARequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "pghistory.middleware.HistoryMiddleware",
+    # django-axes answers a locked-out sign-in; it must stay the last middleware.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # History triggers on the link tables Django creates for many-to-many fields (who follows a
@@ -104,6 +121,9 @@ def _database() -> dict[str, object]:
 
 
 DATABASES = {"default": _database()}
+# No JIT: the permission filters (OR-ed EXISTS) get large cost estimates that make PostgreSQL
+# spend 0.3-0.6 s compiling each query that runs in tens of milliseconds (README, Performance).
+DATABASES["default"]["OPTIONS"] = {"options": "-c jit=off"}
 # Several checkouts or helpers may test against one server at once: each can name its own.
 DATABASES["default"]["TEST"] = {"NAME": env_str("VIGIL_TEST_DB", "test_vigil")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -112,6 +132,49 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# django-axes checks every password sign-in first (it needs the request: our login view and
+# the re-authentication form pass it), then Django's own backend, which also refuses
+# inactive users, so disabling an account ends its sessions at their next request.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Five failures for one username from one address within 15 minutes lock that pair for 15
+# minutes; the same user from another address can still sign in. Admins unlock in the admin.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "accounts.throttle.client_ip"
+AXES_VERBOSE = False
+# Second factor (accounts/mfa.py): TOTP apps plus one-time backup codes.
+OTP_TOTP_ISSUER = "Vigil"
+# The admin never shows an authenticator's secret or QR code: an admin who could read another
+# account's secret could pass its second factor (tests/test_access_matrix.py).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Sessions: signed out after 30 idle minutes and 12 hours after sign-in at the latest;
+# password and authenticator changes need the password again within 5 minutes.
+SESSION_IDLE_SECONDS = 30 * 60
+# The stored session (and its cookie) lapses a little after the idle limit as well, so the
+# middleware can say why a session ended; an abandoned one is gone from the database then.
+SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS + 5 * 60
+SESSION_MAX_SECONDS = 12 * 60 * 60
+REAUTH_SECONDS = 5 * 60
+# Password reset mails: printed to the console in development.
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "vigil@localhost")
+PASSWORD_RESET_TIMEOUT = 60 * 60
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -155,10 +218,33 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
+# Production is HTTPS only: a year of HSTS for this host and its subdomains, and a redirect
+# (behind a TLS proxy set BEHIND_TLS_PROXY=1, or the redirect loops).
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 60 * 60 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+# The preload directive only takes effect once the domain's owner submits it to browsers'
+# lists (hstspreload.org); SECURE_HSTS_PRELOAD=0 leaves it out.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
 if env_bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content Security Policy (django-csp): scripts and styles only from Vigil's own static files,
+# no inline code, no eval, nothing may frame the pages. htmx is told not to inject its
+# indicator <style> nor evaluate code (the htmx-config meta tag in templates/base.html).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # data: for generated images such as an authenticator's QR code.
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 
 LOGGING = {
@@ -167,5 +253,5 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # One line per trigger on every migrate says nothing worth reading.
-    "loggers": {"pgtrigger": {"level": "WARNING"}},
+    "loggers": {"pgtrigger": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts import views as account_views
+from accounts.middleware import mfa_not_required
 from core import history_views, import_views
 from core import views as core_views
 from deadlines import feeds as deadline_feeds
@@ -11,8 +13,10 @@ from people import search_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", account_views.LoginView.as_view(), name="login"),
+    path("logout/", mfa_not_required(auth_views.LogoutView.as_view()), name="logout"),
+    # Second factor, password change and reset, the account's sessions (accounts/urls.py).
+    path("account/", include("accounts.urls")),
     path("people/", include("people.urls")),
     # Names are posted, never put in an address.
     path("search/", search_views.name_search, name="name_search"),
@@ -38,5 +42,7 @@ urlpatterns = [
     path("calendar/<slug:token>.ics", deadline_feeds.user_feed, name="calendar_feed"),
     path("sources/", include("sources.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The admin signs in through the same two-step sign-in as everything else.
+    path("admin/login/", account_views.admin_login, name="admin_login_redirect"),
     path("admin/", admin.site.urls),
 ]

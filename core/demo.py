@@ -7,11 +7,14 @@ a value differs, so a second run writes nothing, not even history rows. Sources'
 read from ../shared/reports/ when that folder exists.
 
 What is demo-only lives here: the "demo" section of the file (the organization that follows
-every case and person, and one account per role) and the passwords file.
+every case and person, and one account per role), the passwords file, and the accounts' second
+factor: an authenticator secret and backup codes derived from the username, fixed so that a
+reviewer can sign in. They are public (this file) and must never guard real data.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import secrets
@@ -22,7 +25,10 @@ import pghistory
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import mfa
 from accounts.models import User
 from cases.models import Case, CaseAssignment
 from core.interchange.errors import ImportDataError
@@ -101,10 +107,62 @@ class _Demo:
             user.groups.add(group)
             changed = True
         self.report.count("user", outcome if changed else "unchanged")
+        ensure_demo_mfa(user, reset=reset_password)
         for case_id in spec.get("cases", []):
             self.loader.upsert(
                 CaseAssignment, {"case": self.loader.ref(case_id, Case), "user": user}, {}
             )
+
+
+# -- the demo accounts' second factor (DEMO ONLY) ----------------------------------------------
+DEMO_BACKUP_CODES = 5
+
+
+def demo_totp_key(username: str) -> str:
+    """The demo account's authenticator key (hex): fixed, public, demo only."""
+    return hashlib.sha256(f"vigil-demo-only-totp:{username}".encode()).hexdigest()[:40]
+
+
+def demo_backup_codes(username: str) -> list[str]:
+    return [
+        hashlib.sha256(f"vigil-demo-only-backup:{username}:{i}".encode()).hexdigest()[:10]
+        for i in range(DEMO_BACKUP_CODES)
+    ]
+
+
+def demo_authenticator(username: str) -> TOTPDevice:
+    """An unsaved device carrying the demo key, for its secret and otpauth:// address."""
+    return TOTPDevice(user=User(username=username), key=demo_totp_key(username), confirmed=True)
+
+
+def ensure_demo_mfa(user: User, *, reset: bool = False) -> bool:
+    """Give a demo account its fixed authenticator and backup codes, once (again on reset)."""
+    if not reset and TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        return False
+    mfa.forget_devices(user)
+    TOTPDevice.objects.create(
+        user=user, name="Demo authenticator", key=demo_totp_key(user.username), confirmed=True
+    )
+    codes = StaticDevice.objects.create(user=user, name=mfa.BACKUP_NAME, confirmed=True)
+    StaticToken.objects.bulk_create(
+        StaticToken(device=codes, token=code) for code in demo_backup_codes(user.username)
+    )
+    return True
+
+
+def mfa_lines(username: str) -> list[str]:
+    device = demo_authenticator(username)
+    return [
+        f"{username}: authenticator secret {mfa.secret_base32(device)}",
+        f"{username}: {device.config_url}",
+        f"{username}: backup codes {' '.join(demo_backup_codes(username))}",
+    ]
+
+
+MFA_NOTE = (
+    "DEMO ONLY: these second-factor secrets are fixed in core/demo.py; add the secret (or the "
+    "otpauth:// address) to an authenticator app, or use a backup code once."
+)
 
 
 # -- the passwords file and the console box ----------------------------------------------------
@@ -120,6 +178,12 @@ def save_passwords(passwords: dict[str, str], path: Path = ACCOUNTS_FILE) -> Non
             "# Vigil demo accounts. New passwords: manage.py load_demo --reset-passwords\n"
         )
         handle.writelines(f"{username}\t{password}\n" for username, password in entries.items())
+        handle.write(f"#\n# {MFA_NOTE}\n")
+        handle.writelines(f"# {line}\n" for username in entries for line in mfa_lines(username))
+
+
+def has_mfa_lines(path: Path = ACCOUNTS_FILE) -> bool:
+    return path.is_file() and "otpauth://" in path.read_text(encoding="utf-8")
 
 
 def read_passwords(path: Path = ACCOUNTS_FILE) -> dict[str, str]:
@@ -135,6 +199,9 @@ def password_box(passwords: dict[str, str], path: Path) -> str:
     lines = [
         "Demo accounts (shown once):",
         *(f"  {user.ljust(width)}  {password}" for user, password in passwords.items()),
+        "Second step after the password:",
+        *(f"  {line}" for user in passwords for line in mfa_lines(user)),
+        MFA_NOTE,
         f"Also saved to {path} (readable by you only).",
     ]
     inner = max(len(line) for line in lines)

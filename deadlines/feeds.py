@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from audit.middleware import act_as
 from cases.models import Case
 from core.access import AuthenticatedRequest, get_case_for_user
 from core.display import date_label
@@ -208,6 +209,7 @@ def user_feed(request: HttpRequest, token: str) -> HttpResponse:
     if feed is None:
         raise Http404
     user = feed.user
+    act_as(request, user)  # the audit log names the feed's owner
     today = timezone.localdate()
     report = collect.report_for_user(user, today=today)
     calendar = build_calendar(

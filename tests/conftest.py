@@ -4,7 +4,12 @@ an admin."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
 from accounts.roles import Role
@@ -64,6 +69,32 @@ def outsider(db: None) -> User:
 @pytest.fixture
 def admin_user(db: None) -> User:
     return factories.UserFactory.create(username="admin", roles=[Role.ADMIN], is_staff=True)
+
+
+@pytest.fixture
+def real_mfa() -> None:
+    """Use it in tests of the second factor: `force_login` then leaves the session unverified."""
+
+
+@pytest.fixture(autouse=True)
+def verified_force_login(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every page needs a second factor: `client.force_login(user)` (and pytest-django's
+    admin_client) give the user a confirmed authenticator and mark the session as verified
+    with it, as if the user had typed a code. Tests that request `real_mfa` get the real flow."""
+    if "real_mfa" in request.fixturenames:
+        return
+    original = Client.force_login
+
+    def force_login(self: Client, user: Any, backend: str | None = None) -> None:
+        original(self, user, backend)
+        device, _ = TOTPDevice.objects.get_or_create(
+            user=user, name="Test authenticator", defaults={"confirmed": True}
+        )
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 @pytest.fixture(autouse=True)

@@ -231,6 +231,30 @@ class CitationFactory(DjangoModelFactory[sources.Citation]):
     quote = factory.Sequence(lambda n: f"Quoted passage {n}.")
 
 
+class ReportMentionFactory(DjangoModelFactory[sources.ReportMention]):
+    class Meta:
+        model = sources.ReportMention
+
+    source = factory.SubFactory(SourceFactory)
+    kind = sources.MentionKind.PERSON
+    person = factory.SubFactory(PersonFactory)
+    text = factory.LazyAttribute(lambda m: m.person.display_name)
+    start = 0
+    end = factory.LazyAttribute(lambda m: len(m.text))
+
+
+class ProposalFactory(DjangoModelFactory[sources.Proposal]):
+    class Meta:
+        model = sources.Proposal
+
+    source = factory.SubFactory(SourceFactory)
+    kind = sources.ProposalKind.STATEMENT
+    quote = factory.Sequence(lambda n: f"On 6 December official {n} said they would be returned.")
+    start = 0
+    end = factory.LazyAttribute(lambda p: len(p.quote))
+    fingerprint = factory.Sequence(lambda n: f"{n:064x}")
+
+
 class CalendarFeedFactory(DjangoModelFactory[deadlines.CalendarFeed]):
     class Meta:
         model = deadlines.CalendarFeed

@@ -61,6 +61,8 @@ FACTORIES: dict[type[models.Model], Callable[[], Any]] = {
     ),
     sources.Source: factories.SourceFactory,
     sources.Citation: factories.CitationFactory,
+    sources.ReportMention: factories.ReportMentionFactory,
+    sources.Proposal: factories.ProposalFactory,
 }
 MODELS = list(FACTORIES)
 AUTOCOMPLETE_TARGETS = {

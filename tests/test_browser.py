@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from accounts.models import User
 from people.models import Person
-from tests.browser import chromium, screenshot_path
+from tests.browser import chromium, pass_second_factor, screenshot_path
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,6 +36,7 @@ def test_demo_lawyer_sees_the_sentence_on_kaster_musakhanulys_page(live_server, 
         page.fill("#id_username", "lawyer")
         page.fill("#id_password", PASSWORD)
         page.press("#id_password", "Enter")
+        pass_second_factor(page, "lawyer")
         page.wait_for_url(f"{live_server.url}/")
 
         page.goto(f"{live_server.url}{kaster.get_absolute_url()}")

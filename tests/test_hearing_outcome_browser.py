@@ -22,7 +22,7 @@ from core.partial_dates import PartialDate
 from hearings.models import Hearing
 from people.models import OrganizationKind
 from tests import factories
-from tests.browser import chromium, screenshot_path
+from tests.browser import chromium, pass_second_factor, screenshot_path
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -106,6 +106,7 @@ def sign_in(page: Page, base: str, username: str) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.press("#id_password", "Enter")
+    pass_second_factor(page, username)
     page.wait_for_url(f"{base}/")
 
 
@@ -179,6 +180,9 @@ def test_lawyer_logs_the_adjournment_and_the_verdict_from_a_phone(
 
         # 21 January 2020, after the verdict: log it on the new hearing.
         clock.move_to(dt.datetime(2020, 1, 21, 17, tzinfo=ALMATY))
+        # Two weeks on, the session has long ended (30 idle minutes): sign in again.
+        sign_in(page, base, "akhat")
+        page.goto(f"{base}/hearings/{zaysan.hearing.pk}/saved/")
         page.get_by_role("link", name="Log the outcome of 21 January 2020").click()
         expect(page.locator(".hearing-summary")).to_contain_text("21 January 2020")
         page.get_by_role("radio", name="Held").check()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import getpass
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from audit.models import AuditAction, AuditEvent
 from core.interchange.export import export_json
 
 
@@ -22,6 +24,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Logged first: an export that fails half-way may already have shown records.
+        AuditEvent.objects.record(
+            AuditAction.EXPORT, username=getpass.getuser(), path="manage.py export_data"
+        )
         text = export_json()
         output: Path | None = options["output"]
         if output is None:

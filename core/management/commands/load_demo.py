@@ -8,7 +8,14 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from core.demo import ACCOUNTS_FILE, DATA_FILE, load_demo, password_box, save_passwords
+from core.demo import (
+    ACCOUNTS_FILE,
+    DATA_FILE,
+    has_mfa_lines,
+    load_demo,
+    password_box,
+    save_passwords,
+)
 
 
 class Command(BaseCommand):
@@ -51,10 +58,17 @@ class Command(BaseCommand):
         if report.passwords:
             save_passwords(report.passwords, accounts_file)
             self.stdout.write(self.style.SUCCESS(password_box(report.passwords, accounts_file)))
+        elif accounts_file.is_file() and not has_mfa_lines(accounts_file):
+            # An accounts file from before sign-in needed a second factor.
+            save_passwords({}, accounts_file)
+            self.stdout.write(
+                f"Demo accounts already exist; their passwords and (demo-only) second-factor "
+                f"secrets are in {accounts_file}."
+            )
         elif accounts_file.is_file():
             self.stdout.write(
-                f"Demo accounts already exist; their passwords are in {accounts_file} "
-                "(--reset-passwords makes new ones)."
+                f"Demo accounts already exist; their passwords and (demo-only) second-factor "
+                f"secrets are in {accounts_file} (--reset-passwords makes new ones)."
             )
         else:
             self.stdout.write(
