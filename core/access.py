@@ -36,6 +36,7 @@ from cases.models import (
 )
 from core.display import fact_label
 from core.fields import PartialDateField
+from core.sensitive import hidden_citations, may_read_sensitive_expression
 from hearings.models import Hearing, HearingStatus, Sentence
 from people.models import (
     Affiliation,
@@ -68,7 +69,9 @@ def citations_for(user: User) -> Prefetch[Any]:
     """The citations of a fact that the user may read, with their sources' publishers."""
     citations = Citation.objects.select_related("source__publisher", "content_type")
     if not user.is_vigil_admin:
-        citations = citations.filter(source__in=Source.objects.visible_to(user))
+        citations = citations.filter(source__in=Source.objects.visible_to(user)).exclude(
+            hidden_citations(user)
+        )
     return Prefetch("citations", queryset=citations)
 
 
@@ -366,6 +369,8 @@ def get_person_for_user(user: User, pk: int) -> Person:
         Prefetch("statements", queryset=statements),
         Prefetch("statements_about", queryset=statements),
     )
+    # `user_may_read_sensitive`: whether the page shows the confidential panel (sensitive.py).
+    queryset = queryset.annotate(user_may_read_sensitive=may_read_sensitive_expression(user))
     try:
         return queryset.get(pk=pk)
     except Person.DoesNotExist:
@@ -395,6 +400,7 @@ def get_source_for_user(user: User, pk: int) -> SourcePage:
         raise Http404 from None
     citations = list(
         Citation.objects.filter(source=source)
+        .exclude(hidden_citations(user))
         .select_related("content_type")
         .order_by("content_type_id", "object_id", "field", "pk")
     )
@@ -440,6 +446,7 @@ def visible_records(user: User, model: type[models.Model]) -> QuerySet[Any] | No
         citations = Citation.objects.filter(source__in=Source.objects.visible_to(user))
         if user.is_vigil_admin:
             return citations
+        citations = citations.exclude(hidden_citations(user))
         types = ContentType.objects.get_for_models(*_VISIBLE_FACTS)
         cited = Q(pk__in=[])
         for fact_model, rule in _VISIBLE_FACTS.items():

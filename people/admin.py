@@ -108,6 +108,11 @@ class PersonAdmin(HistoryModelAdmin):
                 )
             },
         ),
+        (
+            # Sensitive (core/sensitive.py): the admin is for admins only, who read them all.
+            _("Confidential"),
+            {"fields": ("address", "relatives", "risk_notes")},
+        ),
         RECORD_FIELDSET,
     )
     inlines = (

@@ -79,6 +79,26 @@ class Person(CitedRecord):
         help_text=_("NGOs whose staff may read this person's file."),
     )
     notes = models.TextField(_("notes"), blank=True)
+    # Sensitive (core/sensitive.py): only admins and the lawyers on one of the person's cases
+    # read these three; every other page, export, feed and search leaves them out.
+    address = models.TextField(
+        _("address"),
+        blank=True,
+        help_text=_("Where the person lives or can be reached. Confidential."),
+    )
+    relatives = models.TextField(
+        _("relatives"),
+        blank=True,
+        help_text=_(
+            "Relatives and where they are, e.g. family still in the country the person fled. "
+            "Confidential."
+        ),
+    )
+    risk_notes = models.TextField(
+        _("risk notes"),
+        blank=True,
+        help_text=_("Threats, surveillance, what must not be disclosed and why. Confidential."),
+    )
     search_key = models.CharField(
         _("search key"),
         max_length=600,

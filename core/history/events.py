@@ -31,6 +31,7 @@ from cases.models import AsylumClaim, Case
 from core.display import country_name, date_label
 from core.fields import PartialDateField, from_range
 from core.partial_dates import PartialDate
+from core.sensitive import readable_records, sensitive_fields
 from hearings.models import Hearing
 from people.models import Person
 from sources.models import Source
@@ -183,6 +184,8 @@ class ValueRenderer:
         self.related: dict[type[models.Model], dict[Any, models.Model]] = defaultdict(dict)
         for obj in known:
             self.related[type(obj)][obj.pk] = obj
+        self._user = user
+        self._sensitive_hidden: dict[tuple[type[models.Model], Any], bool] = {}
         restricted = _restricted(user)
         for related, pks in wanted.items():
             missing = pks - set(self.related[related])
@@ -250,9 +253,26 @@ class ValueRenderer:
             return moment_of_day.strftime("%H:%M") if moment_of_day else str(value)
         return Truncator(str(value)).chars(300)
 
+    def hides_sensitive(self, model: type[models.Model], pk: Any) -> bool:
+        """Whether the reader may not read the sensitive values of this record (sensitive.py);
+        asked once per record."""
+        if not sensitive_fields(model) or self._user is None or self._user.is_vigil_admin:
+            return False
+        key = (model, pk)
+        if key not in self._sensitive_hidden:
+            readable = readable_records(self._user, model).filter(pk=pk).exists()
+            self._sensitive_hidden[key] = not readable
+        return self._sensitive_hidden[key]
+
     def changes(self, model: type[models.Model], event: Any) -> list[Change]:
-        """A creation lists the values the record started with; a change, old → new."""
+        """A creation lists the values the record started with; a change, old → new. A
+        sensitive field the reader may not read shows that it changed, not its values."""
         created = event.pgh_label == "insert"
+        secret: frozenset[str] = frozenset()
+        if self.hides_sensitive(model, event.pgh_obj_id):
+            fields = self.fields(model)
+            names = sensitive_fields(model)
+            secret = frozenset(c for c, f in fields.items() if f.name in names)
         if created:
             items = [(column, (None, value)) for column, value in (event.pgh_data or {}).items()]
         else:
@@ -260,8 +280,15 @@ class ValueRenderer:
         # JSON objects come back in key order; show the fields in the form's order.
         order = list(self.fields(model))
         items.sort(key=lambda item: order.index(item[0]) if item[0] in order else len(order))
+        withheld = _("(confidential)")
         return [
             Change(
+                self.label(model, column),
+                None if created else withheld,
+                withheld,
+            )
+            if column in secret
+            else Change(
                 self.label(model, column),
                 None if created else self.render(model, column, old),
                 self.render(model, column, new),
