@@ -194,6 +194,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Uploaded originals (reports as received): never under STATIC_ROOT, never served directly.
+PRIVATE_UPLOAD_ROOT = Path(env_str("PRIVATE_UPLOAD_ROOT", str(BASE_DIR / "var" / "uploads")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Outside production WhiteNoise serves straight from the app and static folders.
 WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = not PRODUCTION

@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from accounts import views as account_views
 from accounts.middleware import mfa_not_required
-from core import history_views, import_views
+from core import history_views, import_views, uploads
 from core import views as core_views
 from deadlines import feeds as deadline_feeds
 from hearings import views as hearing_views
@@ -37,6 +37,8 @@ urlpatterns = [
         name="record_restore",
     ),
     path("import/", import_views.import_data, name="import_data"),
+    # Uploaded originals, for admins, only ever as attachments.
+    path("uploads/<str:name>", uploads.download_original, name="upload_original"),
     path("deadlines/", include("deadlines.urls")),
     # A calendar app's secret address: the token is the credential, no session needed.
     path("calendar/<slug:token>.ics", deadline_feeds.user_feed, name="calendar_feed"),

@@ -19,6 +19,7 @@ from core.interchange.errors import ImportDataError, Issue
 from core.interchange.imports import import_bytes
 from core.interchange.reading import MAX_FILE_BYTES, read_upload
 from core.interchange.report import LoadReport
+from core.uploads import DATA_KINDS, HEAD_BYTES, UploadRefused, check_upload
 
 
 class SizeLimitHandler(FileUploadHandler):
@@ -107,8 +108,14 @@ def _import_page(request: AuthenticatedRequest, limit: SizeLimitHandler) -> Temp
                 name = upload.name or "upload"
                 result = FileResult(name)
                 try:
+                    check_upload(
+                        name, upload.read(HEAD_BYTES), upload.size or 0, allowed=DATA_KINDS
+                    )
+                    upload.seek(0)
                     data = read_upload(name, upload.size or 0, upload)
                     result.report = import_bytes(name, data, dry_run=dry_run)
+                except UploadRefused as error:
+                    result.issues = [Issue(name, "", "", "", error.reason)]
                 except ImportDataError as error:
                     result.issues = error.issues
                 results.append(result)

@@ -95,6 +95,16 @@ class Source(Record):
         editable=False,
         help_text=_("SHA-256 of the text, so the same report is recognised when imported again."),
     )
+    original_file = models.CharField(
+        _("original file"),
+        max_length=60,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "The uploaded file as received, kept under a server-chosen name outside the "
+            "static files (core.uploads); admins download it as an attachment."
+        ),
+    )
     notes = models.TextField(
         _("notes"), blank=True, help_text=_("What this source is and how far to trust it.")
     )

@@ -101,3 +101,9 @@ def verified_force_login(request: pytest.FixtureRequest, monkeypatch: pytest.Mon
 def fast_password_hashing(settings) -> None:
     """Real hashing costs a quarter second per user; tests of access need many users."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def private_uploads(settings, tmp_path_factory) -> None:
+    """Uploaded originals go to a scratch folder, never the checkout's var/uploads."""
+    settings.PRIVATE_UPLOAD_ROOT = tmp_path_factory.mktemp("uploads")

@@ -34,6 +34,7 @@ from accounts.models import User
 from accounts.roles import Role
 from cases.models import ParticipantRole
 from core.partial_dates import PartialDate
+from core.uploads import store_original
 from deadlines.models import CalendarFeed
 from hearings.models import HearingStatus
 from people.models import Person
@@ -63,13 +64,18 @@ HIDDEN_RELATIVES = "Wife and son in Ili prefecture"
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[SimpleNamespace]:
+def world(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: Any
+) -> Iterator[SimpleNamespace]:
     """The cast of tests/conftest.py and the records they may and may not see. Each test
     runs in a savepoint inside this module's transaction, so writes by one cell (a revoked
     address, a restored version) do not reach the next."""
     with (
         django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+        override_settings(
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            PRIVATE_UPLOAD_ROOT=tmp_path_factory.mktemp("uploads"),
+        ),
         transaction.atomic(),
     ):
         yield _build_world()
@@ -159,6 +165,7 @@ def _build_world() -> SimpleNamespace:
         return int(events.values_list("pgh_id", flat=True)[0])
 
     return SimpleNamespace(
+        uploaded=store_original(b"An uploaded report.", "txt"),
         users=users,
         case=case,
         hidden_case=hidden_case,
@@ -201,6 +208,10 @@ Kwargs = Callable[[SimpleNamespace, str, bool], dict[str, Any]]
 
 def no_kwargs(world: SimpleNamespace, role: str, visible: bool) -> dict[str, Any]:
     return {}
+
+
+def uploaded_name(world: SimpleNamespace, role: str, visible: bool) -> dict[str, Any]:
+    return {"name": world.uploaded if visible else f"{'0' * 32}.txt"}
 
 
 def pk_of(visible_attr: str, hidden_attr: str) -> Kwargs:
@@ -353,6 +364,7 @@ TABLE: tuple[Row, ...] = (
         writers=frozenset({("admin_user", True)}),
     ),
     Row("import_data", "L 403 403 403 403 403 200"),
+    Row("upload_original", "L 403 403 403 403 403 200", "L 403 403 403 403 403 404", uploaded_name),
     Row("import_data", "L 403 403 403 403 403 200", method="POST", data=lambda w, v: {}),
     Row("deadline_dashboard", EVERYONE_SIGNED_IN, never_sensitive=True),
     Row("deadline_detail", CASE_READERS, ONLY_ADMIN_READS, deadline_key, never_sensitive=True),

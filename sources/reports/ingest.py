@@ -17,6 +17,7 @@ import pghistory
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
+from core import uploads
 from core.partial_dates import PartialDate
 from people.models import Organization
 from sources.models import (
@@ -75,15 +76,57 @@ def import_report(
     kind: str = SourceKind.OTHER,
     language: str = "",
     user: User | None,
+    keep_original: bool = True,
 ) -> ImportOutcome:
-    """Read, store and propose; raises `ReportError` (nothing written) for an unreadable file."""
+    """Read, store and propose; raises `ReportError` (nothing written) for an unreadable file.
+
+    A new source keeps the file as received (`keep_original`) in the private upload store;
+    the stored copy is removed again if the transaction does not commit."""
     report = read_report(data, filename)
     digests = _hashes(data, report)
+    stored: list[str] = []
+    try:
+        return _import(
+            data,
+            filename,
+            report,
+            digests,
+            stored if keep_original else None,
+            publisher=publisher,
+            url=url,
+            published=published,
+            kind=kind,
+            language=language,
+            user=user,
+        )
+    except BaseException:
+        for name in stored:
+            (uploads.private_root() / name).unlink(missing_ok=True)
+        raise
+
+
+def _import(
+    data: bytes,
+    filename: str,
+    report: ReportText,
+    digests: list[str],
+    stored: list[str] | None,
+    *,
+    publisher: Organization | None,
+    url: str,
+    published: PartialDate | None,
+    kind: str,
+    language: str,
+    user: User | None,
+) -> ImportOutcome:
     with transaction.atomic(), pghistory.context(report_file=filename):
         source = Source.objects.select_for_update().filter(content_hash__in=digests).first()
         new = source is None
         if source is None:
+            if stored is not None:
+                stored.append(uploads.store_original(data, report.format))
             source = Source.objects.create(
+                original_file=stored[-1] if stored else "",
                 kind=kind,
                 title=(report.title or filename)[:500],
                 language=language or report.language,
