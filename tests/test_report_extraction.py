@@ -220,6 +220,28 @@ def test_detention_on_14_october_2019(demo: dict[str, int]) -> None:
     assert len(custody.person_ids) == 2
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "continuation",
+    [
+        "The hearing was adjourned and postponed to January 21.",
+        "The hearing was adjourned after two hours, and the case was postponed to January 21.",
+    ],
+)
+def test_a_sentence_naming_no_one_completes_the_hearing_before_it(
+    demo: dict[str, int], continuation: str
+) -> None:
+    text = (
+        "On January 6, 2020, the trial of Kaster Musakhanuly and Murager Alimuly began in "
+        f"Zaysan. {continuation}"
+    )
+    facts = extract_facts(text, mentions=find_mentions(text), report_date=None)
+    [hearing] = _facts(facts, FactKind.HEARING)
+    assert hearing.values == {"status": "adjourned", "adjourned_to": "2020-01-21"}
+    assert hearing.quote == text
+    assert len(hearing.person_ids) == 2
+
+
 @needs_reports
 @pytest.mark.django_db
 def test_the_6_january_hearing_adjourned_to_21_january(demo: dict[str, int]) -> None:

@@ -89,8 +89,16 @@ def _extract(
         history.append((sentence, subjects))
         for draft in sentence_drafts:
             draft.person_ids = subjects
-        drafts.extend(d for d in sentence_drafts if d.person_ids or d.kind == FactKind.STATEMENT)
+        # A sentence naming no one can still continue the fact before it ("The hearing was
+        # adjourned … to January 21"): merge() joins it or drops it.
+        drafts.extend(d for d in sentence_drafts if d.person_ids or _may_continue(d))
     release_kinds(drafts)
     facts = [replace(f, quote=original[f.start : f.end]) for f in merge(drafts)]
     facts.extend(name_proposals(original, mentions, sentences))
     return facts
+
+
+def _may_continue(draft: Draft) -> bool:
+    return draft.kind == FactKind.STATEMENT or (
+        draft.date is None and draft.kind in (FactKind.HEARING, FactKind.VERDICT)
+    )

@@ -35,6 +35,7 @@ def merge(drafts: list[Draft]) -> list[CandidateFact]:
                 duplicate.values.setdefault(key, value)
             continue
         kept.append(draft)
+    kept = [d for d in kept if d.person_ids or d.kind == FactKind.STATEMENT]
     return [
         CandidateFact(
             kind=d.kind,
