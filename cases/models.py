@@ -346,6 +346,14 @@ class CustodyInterval(CitedRecord):
 
     class Meta:
         ordering = ["person", "start"]
+        indexes = [
+            # "In custody now" (dashboard, filters): the few open intervals among many.
+            models.Index(
+                fields=["start"],
+                condition=Q(end__isnull=True, end_unknown=False),
+                name="custody_open_start",
+            ),
+        ]
         constraints = [
             end_not_before_start("start", "end", "custody_end_after_start"),
             models.CheckConstraint(

@@ -102,6 +102,14 @@ class Hearing(CitedRecord):
 
     class Meta:
         ordering = ["date", "time"]
+        indexes = [
+            # Upcoming hearings (dashboard, calendar): the scheduled few among many held.
+            models.Index(
+                fields=["date", "time"],
+                condition=Q(status=HearingStatus.SCHEDULED),
+                name="hearing_scheduled_date",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(adjourned_to__isnull=True) | Q(status=HearingStatus.ADJOURNED),

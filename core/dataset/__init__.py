@@ -1,0 +1,1 @@
+"""A synthetic but realistic dataset for `manage.py generate_dataset` and `make bench`."""
