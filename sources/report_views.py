@@ -38,6 +38,7 @@ from cases.models import (
 from core.access import AuthenticatedRequest
 from core.fields import PartialDateFormField
 from core.import_views import MultipleFileField, MultipleFileInput, SizeLimitHandler
+from core.uploads import HEAD_BYTES, REPORT_KINDS, UploadRefused, check_upload
 from hearings.models import (
     CustodyCredit,
     Hearing,
@@ -50,9 +51,12 @@ from hearings.models import (
 from people.models import LifeEvent, NameVariant, Organization, Person, Stance, Statement
 from sources.models import Proposal, ProposalKind, ProposalStatus, Source, SourceKind
 from sources.reports import reading
+from sources.reports.display import Shown, referenced_ids, values_display
 from sources.reports.found import ReportError
 from sources.reports.ingest import ImportOutcome, import_report
 from sources.reports.review import AlreadyReviewed, Edits, accept, reject
+from sources.reports.sentences import Sentence as Split
+from sources.reports.sentences import split_sentences
 
 View = Callable[..., HttpResponse]
 
@@ -139,6 +143,10 @@ def _import_page(request: AuthenticatedRequest, limit: SizeLimitHandler) -> Temp
             for upload in request.FILES.getlist("files"):
                 name = upload.name or "upload"
                 try:
+                    check_upload(
+                        name, upload.read(HEAD_BYTES), upload.size or 0, allowed=REPORT_KINDS
+                    )
+                    upload.seek(0)
                     outcome = import_report(
                         upload.read(),
                         name,
@@ -148,6 +156,10 @@ def _import_page(request: AuthenticatedRequest, limit: SizeLimitHandler) -> Temp
                         kind=data["kind"],
                         language=data["language"],
                         user=request.user,
+                    )
+                except UploadRefused as error:
+                    results.append(
+                        UploadResult(name, error=error.reason[:1].upper() + error.reason[1:])
                     )
                 except ReportError as error:
                     results.append(UploadResult(name, error=str(error)))
@@ -165,7 +177,7 @@ def _import_page(request: AuthenticatedRequest, limit: SizeLimitHandler) -> Temp
 
 # -- review ------------------------------------------------------------------------------------
 
-CONTEXT_CHARS = 240
+CONTEXT_CHARS = 300  # at most this much of a neighbouring sentence
 
 
 @dataclass
@@ -177,6 +189,7 @@ class ReviewRow:
     form: ProposalEditForm | None = None
     error: str = ""
     persons: list[Person] = field(default_factory=list)
+    values: list[Shown] = field(default_factory=list)
 
 
 def linked_prefetch() -> GenericPrefetch[Any]:
@@ -195,19 +208,53 @@ def linked_prefetch() -> GenericPrefetch[Any]:
     )
 
 
-def _row(proposal: Proposal, **kwargs: Any) -> ReviewRow:
+@dataclass
+class Referenced:
+    """The persons and cases that a page's proposal values name, fetched once for the page."""
+
+    persons: dict[int, Person] = field(default_factory=dict)
+    cases: dict[int, Case] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, proposals: list[Proposal]) -> Referenced:
+        person_ids, case_ids = referenced_ids(p.values for p in proposals)
+        return cls(
+            Person.objects.in_bulk(person_ids) if person_ids else {},
+            Case.objects.in_bulk(case_ids) if case_ids else {},
+        )
+
+
+def _context(text: str, start: int, end: int, sentences: list[Split]) -> tuple[str, str]:
+    """The sentence before the quote and the one after it (shortened when long)."""
+    before = next((s for s in reversed(sentences) if s.end <= start), None)
+    after = next((s for s in sentences if s.start >= end), None)
+    head = text[before.start : start] if before else text[max(0, start - 1) : start]
+    tail = text[end : after.end] if after else text[end : end + 1]
+    if len(head) > CONTEXT_CHARS:
+        head = "…" + head[-CONTEXT_CHARS:].split(" ", 1)[-1]
+    if len(tail) > CONTEXT_CHARS:
+        tail = tail[:CONTEXT_CHARS].rsplit(" ", 1)[0] + "…"
+    return head, tail
+
+
+def _row(
+    proposal: Proposal,
+    *,
+    referenced: Referenced | None = None,
+    sentences: list[Split] | None = None,
+    **kwargs: Any,
+) -> ReviewRow:
     text = proposal.source.text
     start, end = proposal.start, proposal.end
     if text[start:end] != proposal.quote:  # offsets from another reading: find the quote
         words = [re.escape(word) for word in proposal.quote.split()]
         found = re.search(r"\s+".join(words), text) if words else None
         start, end = found.span() if found else (0, 0)
-    before = text[max(0, start - CONTEXT_CHARS) : start] if end else ""
-    after = text[end : end + CONTEXT_CHARS] if end else ""
-    if before and start > CONTEXT_CHARS:
-        before = "…" + before.split(" ", 1)[-1]
-    if after and end + CONTEXT_CHARS < len(text):
-        after = after.rsplit(" ", 1)[0] + "…"
+    before = after = ""
+    if end:
+        if sentences is None:
+            sentences = split_sentences(text)
+        before, after = _context(text, start, end, sentences)
     linked = proposal.linked
     linked_value = None
     if linked is not None:
@@ -215,12 +262,17 @@ def _row(proposal: Proposal, **kwargs: Any) -> ReviewRow:
             if hasattr(linked, name):
                 linked_value = getattr(linked, name)
                 break
+    if referenced is None:
+        referenced = Referenced.of([proposal])
     return ReviewRow(
         proposal,
         before=before,
         after=after,
         linked_value=linked_value,
         persons=list(proposal.persons.all()),
+        values=values_display(
+            proposal.kind, proposal.values, persons=referenced.persons, cases=referenced.cases
+        ),
         **kwargs,
     )
 
@@ -241,9 +293,17 @@ def review_queue(request: AuthenticatedRequest) -> TemplateResponse:
     if source_id.isdigit():
         source = get_object_or_404(Source, pk=int(source_id))
         proposals = proposals.filter(source=source)
-    rows = [_row(p) for p in proposals[: REVIEW_LIMIT + 1]]
+    page = list(proposals[: REVIEW_LIMIT + 1])
+    referenced = Referenced.of(page[:REVIEW_LIMIT])
+    split: dict[int, list[Split]] = {}  # each report's sentences, split once
+    rows = []
+    for proposal in page[:REVIEW_LIMIT]:
+        if proposal.source_id not in split:
+            split[proposal.source_id] = split_sentences(proposal.source.text)
+        sentences = split[proposal.source_id]
+        rows.append(_row(proposal, referenced=referenced, sentences=sentences))
     groups: list[tuple[Source, list[ReviewRow]]] = []
-    for row in rows[:REVIEW_LIMIT]:
+    for row in rows:
         if not groups or groups[-1][0].pk != row.proposal.source_id:
             groups.append((row.proposal.source, []))
         groups[-1][1].append(row)
@@ -257,7 +317,7 @@ def review_queue(request: AuthenticatedRequest) -> TemplateResponse:
         "sources/reports/review.html",
         {
             "groups": groups,
-            "more": len(rows) > REVIEW_LIMIT,
+            "more": len(page) > REVIEW_LIMIT,
             "source": source,
             "reviewed": reviewed,
         },

@@ -157,8 +157,9 @@ def test_signing_in_leads_home(db, ngo_staff):
         follow=True,
     )
     page = html(response)
+    assert response.redirect_chain[-1][0].startswith(reverse("mfa_enrol"))
     assert "ngo_staff" in page
-    assert "NGO staff" in page
+    assert 'class="site-nav"' not in page, "no navigation before the second factor"
 
 
 def test_header_names_the_user_with_roles_and_offers_logout(lawyer_on_case):

@@ -318,6 +318,58 @@ def test_the_queue_shows_the_quote_in_context_and_the_conflict(
 
 
 @pytest.mark.django_db
+def test_the_queue_shows_values_in_words_not_keys(client: Client, admin_user: User) -> None:
+    speaker = factories.PersonFactory.create(display_name="Dauren Abayev")
+    source = factories.SourceFactory.create(text=TEXT)
+    make_proposal(
+        ProposalKind.VERDICT,
+        source=source,
+        values={"kind": "imprisonment", "convicted": True, "term_years": 1, "term_months": 6},
+    )
+    make_proposal(
+        ProposalKind.CUSTODY,
+        source=source,
+        quote="They were detained later.",
+        values={"edge": "start", "place": "Алматы", "custody_kind": "arrest"},
+    )
+    make_proposal(
+        ProposalKind.STATEMENT,
+        source=source,
+        quote="Two men face return.",
+        values={"speaker_id": speaker.pk, "stance": "denial"},
+    )
+    client.force_login(admin_user)
+
+    page = client.get(reverse("report_review")).content.decode()
+
+    for words in (
+        "Imprisonment",
+        "Convicted",
+        "1 year 6 months",
+        "Detention on arrest",
+        "Алматы",
+        "Denies abuses",
+        f'<a href="{speaker.get_absolute_url()}">Dauren Abayev</a>',
+    ):
+        assert words in page, words
+    for key in ("term_years", "custody_kind", "speaker_id", "convicted:"):
+        assert key not in page, key
+
+
+@pytest.mark.django_db
+def test_the_context_is_the_sentence_before_and_after(client: Client, admin_user: User) -> None:
+    text = f"First far sentence. Second one before. {QUOTE} The one after. The far last one."
+    make_proposal(source=factories.SourceFactory.create(text=text))
+    client.force_login(admin_user)
+
+    page = client.get(reverse("report_review")).content.decode()
+
+    assert f"Second one before. <mark>{QUOTE}</mark> The one after." in page
+    assert "First far sentence" not in page
+    assert "The far last one" not in page
+
+
+@pytest.mark.django_db
 def test_accept_with_htmx_swaps_the_row(client: Client, admin_user: User) -> None:
     proposal = make_proposal(persons=[factories.PersonFactory.create()])
     client.force_login(admin_user)
@@ -415,16 +467,27 @@ def test_the_queue_costs_the_same_queries_for_2_and_40_proposals(
     django_assert_max_num_queries: Any,
 ) -> None:
     source = factories.SourceFactory.create(text=TEXT)
+    case = factories.CaseFactory.create()
     for n in range(count):
         person = factories.PersonFactory.create()
         event = factories.LifeEventFactory.create(person=person, kind=LifeEventKind.BORDER_CROSSING)
-        make_proposal(persons=[person], source=source, quote=f"{QUOTE} {n}", linked=event)
+        if n % 2:  # a speaker and a case named in the values: fetched once for the page
+            values = {"speaker_id": person.pk, "case_id": case.pk, "stance": "denial"}
+            make_proposal(
+                ProposalKind.STATEMENT,
+                persons=[person],
+                source=source,
+                quote=f"{QUOTE} {n}",
+                values=values,
+            )
+        else:
+            make_proposal(persons=[person], source=source, quote=f"{QUOTE} {n}", linked=event)
     client.force_login(admin_user)
 
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):
         response = client.get(reverse("report_review"))
 
-    assert response.content.decode().count('class="card proposal') == count
+    assert response.content.decode().count('class="proposal proposal-') == count
 
 
 @pytest.mark.django_db(transaction=True)
