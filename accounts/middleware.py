@@ -15,7 +15,13 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+    QueryDict,
+)
 from django.urls import reverse
 
 from accounts import mfa
@@ -23,6 +29,8 @@ from accounts import mfa
 LOGIN_AT = "vigil_login_at"
 SEEN_AT = "vigil_seen_at"
 EXPIRED = "vigil_session_expired"
+# A form posted just after the session ended, kept server-side for the same user's next visit.
+UNSAVED = "vigil_unsaved_post"
 # Activity is written to the session at most once a minute, not on every request.
 SEEN_RESOLUTION = 60
 
@@ -61,8 +69,13 @@ class SessionLimitsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated:
+        signed_in_as = request.user.pk if request.user.is_authenticated else None
+        if signed_in_as is not None:
             self.check_limits(request)
+        if not request.user.is_authenticated and _keeps_unsaved(request):
+            if not request.session.items():
+                request.session.cycle_key()  # never revive an ended session's key
+            request.session[UNSAVED] = _unsaved_post(request, signed_in_as)
         return self.get_response(request)
 
     @staticmethod
@@ -82,6 +95,45 @@ class SessionLimitsMiddleware:
             request.session[EXPIRED] = True
         elif now - seen_at >= SEEN_RESOLUTION:
             session[SEEN_AT] = now
+
+
+# Where a form posted without a session is not kept: sign-in and account pages, the API, the
+# admin. Uploads (multipart) are never read here: their views install upload handlers first.
+_NOT_KEPT = ("/login/", "/logout/", "/account/", "/api/", "/admin/", "/i18n/")
+
+
+def _keeps_unsaved(request: HttpRequest) -> bool:
+    return (
+        request.method == "POST"
+        and request.content_type == "application/x-www-form-urlencoded"
+        and not request.path_info.startswith(_NOT_KEPT)
+    )
+
+
+def _unsaved_post(request: HttpRequest, user_pk: int | None) -> dict[str, Any]:
+    """What a form posted after its session ended held: a lawyer who typed a hearing outcome
+    for an hour must not lose it to the idle limit (the session may be gone altogether by
+    then). Kept in the new server-side session, never in the browser; the page only shows it
+    again, to a user who may open that page, and nothing is saved until they send it."""
+    fields = {k: request.POST.getlist(k) for k in request.POST if k != "csrfmiddlewaretoken"}
+    return {"user": user_pk, "path": request.path, "at": int(time.time()), "fields": fields}
+
+
+def restored_post(request: HttpRequest) -> QueryDict | None:
+    """The form data posted to this page when the session had ended, once, after signing in
+    again (as the same user, when the ended session still knew who it was; within the absolute
+    session limit); None otherwise."""
+    unsaved = request.session.get(UNSAVED)
+    if not isinstance(unsaved, dict) or unsaved.get("path") != request.path:
+        return None
+    del request.session[UNSAVED]
+    fresh = int(time.time()) - int(unsaved.get("at", 0)) <= settings.SESSION_MAX_SECONDS
+    if unsaved.get("user") not in (None, request.user.pk) or not fresh:
+        return None
+    data = QueryDict(mutable=True)
+    for key, values in unsaved.get("fields", {}).items():
+        data.setlist(key, values)
+    return data
 
 
 class MFARequiredMiddleware:

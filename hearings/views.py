@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypedDict
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404, HttpResponse
@@ -17,8 +18,10 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext_lazy as _
 from django_htmx.middleware import HtmxDetails
 
+from accounts.middleware import restored_post
 from cases.models import Case
 from core.access import AuthenticatedRequest
 from deadlines.collect import report_for_user
@@ -34,6 +37,12 @@ if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
     from accounts.models import User
+
+# Shown when a form posted after the session ended comes back after signing in again.
+RESTORED_MESSAGE = _(
+    "Your session ended before this was saved. What you entered is back below: check it and "
+    "save again."
+)
 
 
 class HtmxRequest(AuthenticatedRequest):
@@ -90,7 +99,10 @@ def hearing_outcome(request: HtmxRequest, pk: int) -> HttpResponse:
     user = request.user
     hearing = get_hearing_to_record(user, pk)
     posted = request.method == "POST"
-    entry = OutcomeEntry(hearing, user, request.POST if posted else None)
+    restored = None if posted else restored_post(request)
+    if restored is not None:
+        messages.warning(request, RESTORED_MESSAGE)
+    entry = OutcomeEntry(hearing, user, request.POST if posted else restored)
     stale: StaleNotice | None = None
     if posted and entry.adding_line is not None:
         row = entry.row(entry.adding_line)
@@ -191,7 +203,11 @@ def hearing_schedule(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """A hearing the court announced for later."""
     user = request.user
     case = get_case_to_record(user, pk)
-    form = ScheduleForm(request.POST if request.method == "POST" else None, case=case, user=user)
+    posted = request.method == "POST"
+    restored = None if posted else restored_post(request)
+    if restored is not None:
+        messages.warning(request, RESTORED_MESSAGE)
+    form = ScheduleForm(request.POST if posted else restored, case=case, user=user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -10,6 +10,7 @@ from decimal import Decimal
 from html import unescape
 from types import SimpleNamespace
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -42,8 +43,8 @@ day = PartialDate.day
 def now(time_machine: Any) -> Any:
     """Freeze the clock; tests move it to the day they need."""
 
-    def move(year: int, month: int, dd: int, hour: int = 12) -> None:
-        time_machine.move_to(dt.datetime(year, month, dd, hour, tzinfo=ALMATY), tick=False)
+    def move(year: int, month: int, dd: int, hour: int = 12, minute: int = 0) -> None:
+        time_machine.move_to(dt.datetime(year, month, dd, hour, minute, tzinfo=ALMATY), tick=False)
 
     move(2020, 1, 6)
     return move
@@ -908,7 +909,7 @@ def test_a_colleagues_save_is_never_overwritten_unawares(
     opened = html(first.get(outcome_url(hearing)))
     version = re.search(r'name="version" value="(\d+)"', opened).group(1)  # type: ignore[union-attr]
 
-    now(2020, 1, 6, 15)
+    now(2020, 1, 6, 12, 10)
     saved = second.post(
         outcome_url(hearing),
         form_data(
@@ -922,7 +923,7 @@ def test_a_colleagues_save_is_never_overwritten_unawares(
     )
     assert saved.status_code == 302
 
-    now(2020, 1, 6, 16)
+    now(2020, 1, 6, 12, 25)
     mine = form_data(
         hearing,
         version=version,
@@ -937,7 +938,7 @@ def test_a_colleagues_save_is_never_overwritten_unawares(
     notice = unescape(re.sub(r"<[^>]+>", " ", notice))
     notice = " ".join(notice.split())
     assert (
-        "Lazzat Akhat saved this hearing at 15:00, 6 January 2020 while you were editing" in notice
+        "Lazzat Akhat saved this hearing at 12:10, 6 January 2020 while you were editing" in notice
     )
     for label, value in (
         ("Status", "Adjourned"),
@@ -1147,3 +1148,32 @@ def test_a_refusal_says_why_in_words(hearing, ngo_staff, now):
     assert "Lawyers assigned to the case and admins can record its hearings" in (
         response.content.decode()
     )
+
+
+def test_an_outcome_posted_after_the_session_ended_comes_back_after_signing_in(
+    hearing, people, lawyer_on_case, now
+):
+    """Typed in the corridor, sent an hour later: the idle limit signs the lawyer out, and
+    signing in again brings the form back as it was sent, unsaved."""
+    client = client_for(lawyer_on_case)
+    client.get(outcome_url(hearing))
+    now(2020, 1, 6, 13, 30)
+    # As a browser sends a form without files.
+    sent = client.post(
+        outcome_url(hearing),
+        urlencode(
+            form_data(hearing, status="held", notes="Notes typed in the corridor", outcome="Heard"),
+            doseq=True,
+        ),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert sent.status_code == 302
+    assert sent["Location"].startswith(reverse("login"))
+    hearing.refresh_from_db()
+    assert "corridor" not in hearing.notes
+
+    client.force_login(lawyer_on_case)
+    page = html(client.get(outcome_url(hearing)))
+    assert "Your session ended before this was saved" in page
+    assert "Notes typed in the corridor" in page
+    assert "Notes typed in the corridor" not in html(client.get(outcome_url(hearing)))  # once
