@@ -64,18 +64,13 @@ HIDDEN_RELATIVES = "Wife and son in Ili prefecture"
 
 
 @pytest.fixture(scope="module")
-def world(
-    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: Any
-) -> Iterator[SimpleNamespace]:
+def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[SimpleNamespace]:
     """The cast of tests/conftest.py and the records they may and may not see. Each test
     runs in a savepoint inside this module's transaction, so writes by one cell (a revoked
     address, a restored version) do not reach the next."""
     with (
         django_db_blocker.unblock(),
-        override_settings(
-            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-            PRIVATE_UPLOAD_ROOT=tmp_path_factory.mktemp("uploads"),
-        ),
+        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
         transaction.atomic(),
     ):
         yield _build_world()
@@ -165,7 +160,6 @@ def _build_world() -> SimpleNamespace:
         return int(events.values_list("pgh_id", flat=True)[0])
 
     return SimpleNamespace(
-        uploaded=store_original(b"An uploaded report.", "txt"),
         users=users,
         case=case,
         hidden_case=hidden_case,
@@ -211,7 +205,8 @@ def no_kwargs(world: SimpleNamespace, role: str, visible: bool) -> dict[str, Any
 
 
 def uploaded_name(world: SimpleNamespace, role: str, visible: bool) -> dict[str, Any]:
-    return {"name": world.uploaded if visible else f"{'0' * 32}.txt"}
+    # Stored per request: each test has its own private upload folder (tests/conftest.py).
+    return {"name": store_original(b"An uploaded report.", "txt") if visible else f"{'0' * 32}.txt"}
 
 
 def pk_of(visible_attr: str, hidden_attr: str) -> Kwargs:

@@ -454,6 +454,36 @@ def test_same_passage_may_support_two_fields_of_a_fact() -> None:
     assert_accepted(other)
 
 
+def test_a_mention_names_a_person_or_an_organization_not_both() -> None:
+    mention = factories.ReportMentionFactory.create()
+    mention.organization = factories.OrganizationFactory.create()
+    assert_rejected(mention, "mention_one_entity", violated("mention_one_entity"))
+
+
+def test_a_mention_ends_after_it_starts() -> None:
+    mention = factories.ReportMentionFactory.create()
+    mention.start, mention.end = 10, 4
+    assert_rejected(mention, "mention_span", violated("mention_span"))
+
+
+def test_a_report_proposes_the_same_fact_once() -> None:
+    proposal = factories.ProposalFactory.create()
+    again = factories.ProposalFactory.build(
+        source=proposal.source, fingerprint=proposal.fingerprint
+    )
+    assert_rejected(
+        again,
+        "proposal_unique_per_source",
+        "Proposal with this Source and Fingerprint already exists.",
+    )
+
+
+def test_a_proposal_links_a_whole_record_or_none() -> None:
+    proposal = factories.ProposalFactory.create()
+    proposal.object_id = 1
+    assert_rejected(proposal, "proposal_link_complete", violated("proposal_link_complete"))
+
+
 def test_calendar_feed_cannot_be_revoked_before_it_was_created() -> None:
     feed = factories.CalendarFeedFactory.create()
     feed.revoked_at = datetime(2000, 1, 1, tzinfo=UTC)
