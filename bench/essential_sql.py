@@ -57,6 +57,20 @@ _NAME_SEARCH = [
     + """ ORDER BY s DESC, p.id LIMIT 100""",
 ]
 
+# A name shared by enough persons to fill the page: equal keys only, through the btree
+# indexes on `search_key` (people/name_search.py skips the trigram pass).
+_NAME_EXACT = [
+    """SELECT v.person_id, v.text, v.search_key FROM people_namevariant v
+       JOIN people_person p ON p.id = v.person_id
+       WHERE v.search_key = %(key)s AND """
+    + VISIBLE_PERSON
+    + """ ORDER BY v.person_id, v.id LIMIT 200""",
+    """SELECT p.id, p.display_name, p.search_key FROM people_person p
+       WHERE p.search_key = %(key)s AND """
+    + VISIBLE_PERSON
+    + """ ORDER BY p.id LIMIT 200""",
+]
+
 _REPORT_SEARCH = [
     """WITH hits AS (
          SELECT s.id, s.published FROM sources_source s
@@ -144,11 +158,11 @@ ESSENTIAL_SQL: dict[str, list[str]] = {
                                        WHERE app_label = 'people' AND model = 'person')
              AND ci.object_id = %(person)s""",
     ],
-    "name_common": _NAME_SEARCH,
+    "name_common": _NAME_EXACT,
     "name_rare": _NAME_SEARCH,
     "name_cyrillic": _NAME_SEARCH,
     "name_typo": _NAME_SEARCH,
-    "api_search": _NAME_SEARCH,
+    "api_search": _NAME_EXACT,
     "fts_rare": _REPORT_SEARCH,
     "fts_medium": _REPORT_SEARCH,
     "fts_common": _REPORT_SEARCH,

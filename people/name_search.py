@@ -2,8 +2,9 @@
 
 The keys come from `people.names`; the database compares them: equal keys first (a
 transliteration), then pg_trgm similarity for typos, through the GIN trigram index on
-`search_key`. One query for persons (visibility applied in the same query) and one for
-organizations, whatever the number of names stored.
+`search_key`, skipped when equal keys (btree indexes) already fill the page. At most four
+queries for persons (visibility applied in the same queries) and one for organizations,
+whatever the number of names stored.
 
 Distinct persons are never merged: each person is one result, with the stored variant that
 matched best, why it matched and a score; a similar name of another person is a separate,
@@ -15,10 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from enum import StrEnum
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Greatest
 
 from people.models import NameFields, NameVariant, OrganizationName, Person
@@ -69,8 +71,12 @@ class NameMatch:
         }
 
 
+@lru_cache(maxsize=65536)
 def classify(query: str, variant_text: str, variant_key: str) -> tuple[MatchKind, float]:
     """Why a stored variant matches the query, and how well (0 to 1).
+
+    Pure and cached: a report names the same few persons over and over, and thousands of
+    persons share the commonest spellings.
 
     Fuzzy matches are judged word by word: every word of the query must be close to some word
     of the name ("Kastr" to "Kaster"), so "Murat Alimov" does not match "Murager Alimuly" on
@@ -133,24 +139,74 @@ def _keep(kind: MatchKind, score: float) -> bool:
 
 def search_people(user: User, query: str, limit: int = RESULTS) -> list[NameMatch]:
     """Persons the user may see whose names match `query`, best first."""
-    return search_people_among(Person.objects.visible_to(user), query, limit)
+    return search_people_among(_visible_persons(user), query, limit)
+
+
+def _visible_persons(user: User) -> QuerySet[Person]:
+    """The persons of `Person.objects.visible_to(user)`, tested one candidate at a time
+    through indexes (public figure, in a case assigned to the user or followed by their
+    organization, followed by their organization): thousands of persons share a common name,
+    and the set of every person an organization may see is the slow part (0.2 s at full
+    scale)."""
+    if not user.is_authenticated or not user.has_role or user.is_vigil_admin:
+        return Person.objects.visible_to(user)
+    from cases.models import Case, CaseAssignment, CaseParticipant
+
+    case_visible = Q(Exists(CaseAssignment.objects.filter(case=OuterRef("case_id"), user=user)))
+    if user.organization_id is not None:
+        case_visible |= Q(
+            Exists(
+                Case.watched_by.through.objects.filter(
+                    case=OuterRef("case_id"), organization=user.organization_id
+                )
+            )
+        )
+    visible = Q(is_public_figure=True) | Q(
+        Exists(CaseParticipant.objects.filter(case_visible, person=OuterRef("pk")))
+    )
+    if user.organization_id is not None:
+        visible |= Q(
+            Exists(
+                Person.watched_by.through.objects.filter(
+                    person=OuterRef("pk"), organization=user.organization_id
+                )
+            )
+        )
+    return Person.objects.filter(visible)
 
 
 def search_people_among(
     persons: QuerySet[Person], query: str, limit: int = RESULTS
 ) -> list[NameMatch]:
     """Persons of `persons` whose names (variants and display name) match `query`, best
-    first (two queries)."""
+    first.
+
+    Equal keys first, through the btree indexes on `search_key` (two queries, bounded: the
+    commonest name is shared by thousands of persons). When they already give `limit` exact
+    spellings, nothing can rank above them and the trigram pass over every stored name (a
+    second pair of queries, the slow part) is skipped."""
     key = match_key(query)
     if not key:
         return []
-    variants = _candidates(NameVariant.objects.filter(person__in=persons), key).select_related(
-        "person"
-    )[:CANDIDATES]
-    # The display name counts as a spelling too: a person with no variant recorded yet.
-    by_display = _candidates(persons, key)[:CANDIDATES]
+    variants = NameVariant.objects.filter(person__in=persons)
+    matches = _person_matches(
+        query,
+        persons.filter(search_key=key).order_by("pk"),
+        variants.filter(search_key=key).order_by("person_id", "pk"),
+    )
+    exact = {m.id for m in matches if m.match_kind == MatchKind.EXACT and m.score == 1}
+    if len(exact) < limit:
+        matches += _person_matches(query, _candidates(persons, key), _candidates(variants, key))
+    return _best_per_entity(matches)[:limit]
+
+
+def _person_matches(
+    query: str, by_display: QuerySet[Person], variants: QuerySet[NameVariant]
+) -> list[NameMatch]:
+    """Classified matches among the first CANDIDATES display names and variants."""
     matches = []
-    for person in by_display:
+    # The display name counts as a spelling too: a person with no variant recorded yet.
+    for person in by_display[:CANDIDATES]:
         kind, score = classify(query, person.display_name, person.search_key)
         if _keep(kind, score):
             matches.append(
@@ -164,7 +220,7 @@ def search_people_among(
                     person.get_absolute_url(),
                 )
             )
-    for variant in variants:
+    for variant in variants.select_related("person")[:CANDIDATES]:
         kind, score = classify(query, variant.text, variant.search_key)
         if _keep(kind, score):
             person = variant.person
@@ -179,7 +235,7 @@ def search_people_among(
                     person.get_absolute_url(),
                 )
             )
-    return _best_per_entity(matches)[:limit]
+    return matches
 
 
 def search_organizations(user: User, query: str, limit: int = RESULTS) -> list[NameMatch]:

@@ -268,10 +268,14 @@ def test_search_runs_the_same_number_of_queries_with_2_and_200_people(
     with_two = _queries(client, query)
     for _ in range(198):
         _person(case, "Kaster Musakhanuly", "Kaster Musakhanuly", "Қастер Мұсаханұлы")
-    assert _queries(client, query) == with_two
+    # Never more queries with more rows; fewer once equal keys fill the page (the trigram
+    # pass is skipped).
+    assert _queries(client, query) <= with_two <= 10
     with CaptureQueriesContext(connection) as captured:
         search_names(ngo_staff, query)
-    assert len(captured) <= 4  # variants, display names, organization names, (groups)
+    # Equal keys (variants, display names), trigram candidates (the same two), organization
+    # names, (groups).
+    assert len(captured) <= 6
 
 
 def test_quality_figures_reach_ninety_percent(capsys):

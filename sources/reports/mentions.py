@@ -32,6 +32,7 @@ without applying `Person.objects.visible_to(user)`.
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -39,6 +40,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import product
 
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import connection
 from django.db.models.functions import Lower
 
@@ -164,8 +166,10 @@ class _Span:
 
 @dataclass(frozen=True)
 class _Hit:
+    """One stored spelling and every person (or organization) who has it, ids ascending."""
+
     kind: EntityKind
-    entity_id: int
+    entity_ids: tuple[int, ...]
     variant: str
     variant_key: str
 
@@ -310,20 +314,24 @@ def _word_keys(word: str) -> tuple[str, ...]:
 
 
 def _lookup(keys: list[str], span_texts: list[str]) -> dict[str, list[_Hit]]:
-    """Names whose key is one of `keys`: four queries whatever their number."""
+    """Names whose key is one of `keys`: four queries whatever their number, through the
+    btree indexes on `search_key`. Rows are grouped by spelling in the database: thousands of
+    persons share the commonest names, and one spelling is judged once."""
     by_key: dict[str, list[_Hit]] = defaultdict(list)
-    for person_id, text, key in NameVariant.objects.filter(search_key__in=keys).values_list(
-        "person_id", "text", "search_key"
-    ):
-        by_key[key].append(_Hit(EntityKind.PERSON, person_id, text, key))
-    for person_id, text, key in Person.objects.filter(search_key__in=keys).values_list(
-        "pk", "display_name", "search_key"
-    ):
-        by_key[key].append(_Hit(EntityKind.PERSON, person_id, text, key))
-    for org_id, text, key in OrganizationName.objects.filter(search_key__in=keys).values_list(
-        "organization_id", "text", "search_key"
-    ):
-        by_key[key].append(_Hit(EntityKind.ORGANIZATION, org_id, text, key))
+    grouped = (
+        (EntityKind.PERSON, NameVariant.objects, "text", "person_id"),
+        (EntityKind.PERSON, Person.objects, "display_name", "pk"),
+        (EntityKind.ORGANIZATION, OrganizationName.objects, "text", "organization_id"),
+    )
+    for kind, manager, text_field, id_field in grouped:
+        rows = (
+            manager.filter(search_key__in=keys)
+            .order_by()
+            .values_list("search_key", text_field)
+            .annotate(ids=ArrayAgg(id_field, order_by=id_field))
+        )
+        for key, text, ids in rows:
+            by_key[key].append(_Hit(kind, tuple(ids), text, key))
     lowered = sorted({text.casefold() for text in span_texts})
     for org_id, name in (
         Organization.objects.annotate(lowered=Lower("name"))
@@ -331,7 +339,7 @@ def _lookup(keys: list[str], span_texts: list[str]) -> dict[str, list[_Hit]]:
         .values_list("pk", "name")
     ):
         key = match_key(name)
-        by_key[key].append(_Hit(EntityKind.ORGANIZATION, org_id, name, key))
+        by_key[key].append(_Hit(EntityKind.ORGANIZATION, (org_id,), name, key))
     return by_key
 
 
@@ -343,28 +351,55 @@ def _hits_for(span: _Span, keys: set[str], by_key: dict[str, list[_Hit]]) -> lis
 
 
 def _mentions_for(span: _Span, span_text: str, hits: list[_Hit]) -> list[Mention]:
-    best: dict[tuple[EntityKind, int], tuple[tuple[int, float], Mention]] = {}
+    """One mention per entity named by the span, best match first, then by id."""
+    levels: dict[EntityKind, dict[tuple[int, float], list[tuple[_Hit, MatchKind]]]] = {}
     for hit in hits:
         kind, score = classify(span_text, hit.variant, hit.variant_key)
         rank = (0 if kind == MatchKind.EXACT else 1, -score)
-        mention = Mention(
+        levels.setdefault(hit.kind, {}).setdefault(rank, []).append((hit, kind))
+    # An organization's name that is also a person's is read as the organization only when
+    # no person has it; homonyms are capped.
+    chosen = _first_entities(levels.get(EntityKind.PERSON, {}), MAX_HOMONYMS) or (
+        _first_entities(levels.get(EntityKind.ORGANIZATION, {}), 1)
+    )
+    return [
+        Mention(
             kind=hit.kind,
             text=span_text,
             start=span.start,
             end=span.start + len(span_text),
-            entity_id=hit.entity_id,
+            entity_id=entity_id,
             variant=hit.variant,
             match=str(kind),
         )
-        current = best.get((hit.kind, hit.entity_id))
-        if current is None or rank < current[0]:
-            best[(hit.kind, hit.entity_id)] = (rank, mention)
-    ordered = sorted(best.values(), key=lambda item: (item[1].kind, item[0], item[1].entity_id))
-    # An organization's name that is also a person's is read as the organization only when
-    # no person has it; homonyms are capped.
-    persons = [m for _, m in ordered if m.kind == EntityKind.PERSON][:MAX_HOMONYMS]
-    organizations = [m for _, m in ordered if m.kind == EntityKind.ORGANIZATION][:1]
-    return persons or organizations
+        for entity_id, hit, kind in chosen
+    ]
+
+
+def _first_entities(
+    levels: dict[tuple[int, float], list[tuple[_Hit, MatchKind]]], limit: int
+) -> list[tuple[int, _Hit, MatchKind]]:
+    """The first `limit` entities ordered by their best rank, then id, each with the first
+    spelling that gave it that rank; reads no more ids than it keeps (the ids are sorted)."""
+    chosen: list[tuple[int, _Hit, MatchKind]] = []
+    seen: set[int] = set()
+    for rank in sorted(levels):
+        spellings = levels[rank]
+        merged = heapq.merge(
+            *(
+                ((entity_id, index) for entity_id in hit.entity_ids)
+                for index, (hit, _) in enumerate(spellings)
+            )
+        )
+        for entity_id, index in merged:
+            if entity_id in seen:
+                continue
+            seen.add(entity_id)
+            hit, kind = spellings[index]
+            chosen.append((entity_id, hit, kind))
+            if len(chosen) == limit:
+                return chosen
+    return chosen
 
 
 def _partial_mentions(
