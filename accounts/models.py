@@ -56,6 +56,10 @@ class User(AbstractUser):
             return frozenset()
         return frozenset(self.groups.values_list("name", flat=True))
 
+    def set_loaded_roles(self, names: list[str]) -> None:
+        """Fill `roles` with group names read along with the user (`accounts.backends`)."""
+        self.__dict__["roles"] = frozenset(names) if self.is_active else frozenset()
+
     @property
     def is_vigil_admin(self) -> bool:
         return self.is_active and (self.is_superuser or Role.ADMIN in self.roles)

@@ -117,7 +117,7 @@ def bounded_days(value: Any) -> int | None:
 
 def ethnicity_choices(persons: QuerySet[Person]) -> list[tuple[str, str]]:
     """The ethnicities recorded for `persons`, keyed by slug so the address holds no free text."""
-    values = persons.exclude(ethnicity="").order_by().values_list("ethnicity", flat=True)
+    values = persons.exclude(ethnicity="").order_by().values_list("ethnicity", flat=True).distinct()
     by_slug = {slugify(value): value for value in sorted(set(values), key=str.casefold)}
     return [(slug, label) for slug, label in by_slug.items() if slug]
 
@@ -160,7 +160,7 @@ def user_label(user: User) -> str:
 def charged_articles() -> QuerySet[LegalProvision]:
     """One provision per (instrument, article) that someone is charged under."""
     return (
-        LegalProvision.objects.filter(charges__isnull=False)
+        LegalProvision.objects.filter(Exists(Charge.objects.filter(provision=OuterRef("pk"))))
         .order_by("instrument", "article", "pk")
         .distinct("instrument", "article")
     )
@@ -286,10 +286,8 @@ class CaseFilter(django_filters.FilterSet):
             following = following.filter(staff=user)
         self.filters["organization"].queryset = following.order_by("name")
         at_risk = Person.objects.filter(
-            Exists(
-                CaseParticipant.objects.filter(
-                    person=OuterRef("pk"), role__in=AT_RISK_ROLES, case__in=visible
-                )
+            pk__in=CaseParticipant.objects.filter(role__in=AT_RISK_ROLES, case__in=visible).values(
+                "person_id"
             )
         )
         self.ethnicities = ethnicity_choices(at_risk)
@@ -365,12 +363,12 @@ class CaseFilter(django_filters.FilterSet):
         return queryset.filter(Exists(assigned))
 
 
-def queryset_without(filterset: django_filters.FilterSet, skip: str) -> QuerySet[Any]:
-    """The filtered queryset with every filter but `skip` applied: the base of the counts
-    shown beside that filter's values."""
+def queryset_without(filterset: django_filters.FilterSet, *skip: str) -> QuerySet[Any]:
+    """The filtered queryset with every filter but those in `skip` applied: the base of the
+    counts shown beside those filters' values."""
     queryset = filterset.queryset
     for name, value in filterset.form.cleaned_data.items():
-        if name != skip:
+        if name not in skip:
             queryset = filterset.filters[name].filter(queryset, value)
     return queryset
 

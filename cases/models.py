@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -92,6 +92,17 @@ class CaseStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+def visible_case_ids(user: User) -> models.QuerySet[Any]:
+    """The ids of the cases a staff member (not an admin) may see: one UNION of the cases
+    assigned to the user and the cases their organization follows, so that each branch reads
+    its own index instead of testing every case against an OR of EXISTS."""
+    assigned = CaseAssignment.objects.filter(user=user).order_by().values("case_id")
+    if user.organization_id is None:
+        return assigned
+    followed = Case.watched_by.through.objects.filter(organization=user.organization_id)
+    return assigned.union(followed.order_by().values("case_id"))
+
+
 class CaseQuerySet(models.QuerySet["Case"]):
     def visible_to(self, user: User) -> CaseQuerySet:
         """Admins see every case; lawyers the cases they are assigned to; NGO staff the cases
@@ -100,14 +111,7 @@ class CaseQuerySet(models.QuerySet["Case"]):
             return self.none()
         if user.is_vigil_admin:
             return self
-        assigned = Exists(CaseAssignment.objects.filter(case=OuterRef("pk"), user=user))
-        condition = Q(assigned)
-        if user.organization_id is not None:
-            followed = Case.watched_by.through.objects.filter(
-                case=OuterRef("pk"), organization=user.organization_id
-            )
-            condition |= Q(Exists(followed))
-        return self.filter(condition)
+        return self.filter(pk__in=visible_case_ids(user))
 
     def writable_by(self, user: User) -> CaseQuerySet:
         """Cases whose hearings the user may record: assigned lawyers and admins."""

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
@@ -71,12 +72,25 @@ def bad_cursor(request: AuthenticatedRequest, template: str) -> TemplateResponse
     )
 
 
-def value_counts(queryset: QuerySet[Any], field: str) -> dict[str, int]:
-    rows = queryset.order_by().values(field).annotate(n=Count("pk")).values_list(field, "n")
-    return {str(value): n for value, n in rows}
-
-
 # -- the case list -----------------------------------------------------------------------------
+
+
+def facet_counts(
+    queryset: QuerySet[Case], active_status: str, active_kind: str
+) -> tuple[Counter[str], Counter[str]]:
+    """The counts beside each status and each kind, from one query grouped by both: a status
+    counts the cases of the chosen kind (any kind when none is chosen), and the other way
+    round, as if each filter were counted with the other one applied."""
+    rows = queryset.order_by().values("status", "kind").annotate(n=Count("pk"))
+    by_status: Counter[str] = Counter()
+    by_kind: Counter[str] = Counter()
+    for row in rows.values_list("status", "kind", "n"):
+        status, kind, n = str(row[0]), str(row[1]), int(row[2])
+        if not active_kind or kind == active_kind:
+            by_status[status] += n
+        if not active_status or status == active_status:
+            by_kind[kind] += n
+    return by_status, by_kind
 
 
 def _filtered_cases(request: AuthenticatedRequest, day: date) -> CaseFilter:
@@ -107,16 +121,19 @@ def case_list(request: AuthenticatedRequest) -> HttpResponse:
         page = paginate_request(request, _with_columns(filterset.qs, day), scope="cases", sort=sort)
     except InvalidCursor:
         return bad_cursor(request, "cases/case_list.html")
-    status_counts = value_counts(queryset_without(filterset, "status"), "status")
-    kind_counts = value_counts(queryset_without(filterset, "kind"), "kind")
+    active_status = filterset.form.cleaned_data.get("status") or ""
+    active_kind = filterset.form.cleaned_data.get("kind") or ""
+    status_counts, kind_counts = facet_counts(
+        queryset_without(filterset, "status", "kind"), active_status, active_kind
+    )
     context = {
         "filter": filterset,
         "page": page,
         "sort": sort.name,
         "status_facets": [(v, label, status_counts.get(v, 0)) for v, label in CaseStatus.choices],
         "kind_facets": [(v, label, kind_counts.get(v, 0)) for v, label in CaseKind.choices],
-        "active_status": filterset.form.cleaned_data.get("status") or "",
-        "active_kind": filterset.form.cleaned_data.get("kind") or "",
+        "active_status": active_status,
+        "active_kind": active_kind,
     }
     return TemplateResponse(request, "cases/case_list.html", context)
 

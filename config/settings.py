@@ -137,7 +137,7 @@ LOGOUT_REDIRECT_URL = "login"
 # inactive users, so disabling an account ends its sessions at their next request.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.RoleLoadingBackend",
 ]
 # Five failures for one username from one address within 15 minutes lock that pair for 15
 # minutes; the same user from another address can still sign in. Admins unlock in the admin.

@@ -16,8 +16,9 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, When
 from django.http import Http404, HttpRequest
@@ -202,11 +203,10 @@ def get_dashboard_for_user(user: User) -> Dashboard:
     )
     # The people whose files the user follows; officials and researchers are reached through
     # the cases and statements they appear in.
-    people = list(
-        Person.objects.visible_to(user)
-        .filter(is_public_figure=False)
-        .order_by("display_name", "pk")[: HOME_PEOPLE + 1]
-    )
+    people_seen = Person.objects.filter(is_public_figure=False)
+    if not user.is_vigil_admin:
+        people_seen = people_seen.filter(pk__in=Person.objects.private_ids_visible_to(user))
+    people = list(people_seen.order_by("display_name", "pk")[: HOME_PEOPLE + 1])
     in_custody = (
         CustodyInterval.objects.open()
         .exclude(kind=CustodyKind.ABROAD)
@@ -254,45 +254,48 @@ def get_case_for_user(user: User, pk: int) -> WithAnnotations[Case, CaseAnnotati
         .select_related("court")
         .annotate(user_can_edit=Exists(Case.objects.writable_by(user).filter(pk=OuterRef("pk"))))
         .prefetch_related(
-            cites,
             Prefetch(
                 "participants",
-                queryset=CaseParticipant.objects.select_related("person", "organization")
-                .prefetch_related(cites)
-                .order_by(_role_order(), "person__display_name"),
+                queryset=CaseParticipant.objects.select_related("person", "organization").order_by(
+                    _role_order(), "person__display_name"
+                ),
             ),
             Prefetch(
                 "charges",
-                queryset=Charge.objects.select_related("defendant", "provision")
-                .prefetch_related(cites)
-                .order_by("defendant__display_name", "provision__article"),
+                queryset=Charge.objects.select_related("defendant", "provision").order_by(
+                    "defendant__display_name", "provision__article"
+                ),
             ),
             Prefetch(
                 "hearings",
                 queryset=Hearing.objects.select_related(
                     "court", "judge", "adjourned_to", "adjourned_from"
-                )
-                .prefetch_related(cites)
-                .order_by("date", "time", "pk"),
+                ).order_by("date", "time", "pk"),
             ),
             Prefetch(
                 "sentences",
-                queryset=Sentence.objects.select_related("defendant", "hearing")
-                .prefetch_related(cites)
-                .order_by("pronounced", "defendant__display_name"),
+                queryset=Sentence.objects.select_related("defendant", "hearing").order_by(
+                    "pronounced", "defendant__display_name"
+                ),
             ),
             Prefetch(
                 "custody_intervals",
-                queryset=CustodyInterval.objects.select_related("person", "authority")
-                .prefetch_related(cites)
-                .order_by(F("start").asc(nulls_first=True), "person__display_name"),
+                queryset=CustodyInterval.objects.select_related("person", "authority").order_by(
+                    F("start").asc(nulls_first=True), "person__display_name"
+                ),
             ),
         )
     )
     try:
-        return queryset.get(pk=pk)
+        case = queryset.get(pk=pk)
     except Case.DoesNotExist:
         raise Http404 from None
+    # The citations of the case and of every fact on its page, from one query.
+    records: list[models.Model] = [case]
+    for relation in ("participants", "charges", "hearings", "sentences", "custody_intervals"):
+        records += getattr(case, relation).all()
+    _prefetch_citations(cast("QuerySet[Citation]", cites.queryset), records)
+    return case
 
 
 # -- person ------------------------------------------------------------------------------------
@@ -305,66 +308,57 @@ def get_person_for_user(user: User, pk: int) -> Person:
     `sentences` only in visible cases; custody intervals, asylum claims and life events when
     they belong to no case or to a visible one; hearings through the visible participations."""
     cites = citations_for(user)
-    cases = Case.objects.visible_to(user)
-    in_no_case_or_visible = _in_no_case_or_visible_case(user)
-    names = (
-        NameVariant.objects.select_related("source__publisher")
-        .annotate(
-            source_visible=Exists(Source.objects.visible_to(user).filter(pk=OuterRef("source_id")))
-        )
-        .prefetch_related(cites)
+    # Checked row by row on the case's primary key: a handful of the person's rows, where
+    # `case__in=<visible cases>` would list every case the user may see (a scan of all cases).
+    visible_case = Q(Exists(Case.objects.visible_to(user).filter(pk=OuterRef("case_id"))))
+    in_no_case_or_visible = Q(case__isnull=True) | visible_case
+    names = NameVariant.objects.select_related("source__publisher").annotate(
+        source_visible=Exists(Source.objects.visible_to(user).filter(pk=OuterRef("source_id")))
     )
-    statements = Statement.objects.select_related("speaker", "organization").prefetch_related(cites)
+    statements = Statement.objects.select_related("speaker", "organization")
     queryset = Person.objects.visible_to(user).prefetch_related(
-        cites,
         Prefetch("names", queryset=names.order_by("kind", "script", "text")),
-        Prefetch("reported_ages", queryset=ReportedAge.objects.prefetch_related(cites)),
+        "reported_ages",
         Prefetch(
             "affiliations",
-            queryset=Affiliation.objects.select_related("organization").prefetch_related(cites),
+            queryset=Affiliation.objects.select_related("organization").order_by("start"),
         ),
         Prefetch(
             "participations",
-            queryset=CaseParticipant.objects.filter(case__in=cases)
+            queryset=CaseParticipant.objects.filter(visible_case)
             .select_related("case")
             .order_by(F("case__opened").desc(nulls_last=True), "case__title", "role"),
         ),
         Prefetch(
             "participations__case__hearings",
-            queryset=Hearing.objects.select_related("adjourned_to").prefetch_related(cites),
+            queryset=Hearing.objects.select_related("adjourned_to"),
         ),
         Prefetch(
             "life_events",
             queryset=LifeEvent.objects.filter(in_no_case_or_visible)
             .select_related("case")
-            .prefetch_related(cites),
+            .order_by("date"),
         ),
         Prefetch(
             "custody_intervals",
             queryset=CustodyInterval.objects.filter(in_no_case_or_visible)
             .select_related("case", "authority")
-            .prefetch_related(cites),
+            .order_by("start"),
         ),
         Prefetch(
             "charges",
-            queryset=Charge.objects.filter(case__in=cases)
-            .select_related("case", "provision")
-            .prefetch_related(cites),
+            queryset=Charge.objects.filter(visible_case).select_related("case", "provision"),
         ),
         Prefetch(
             "sentences",
-            queryset=Sentence.objects.filter(case__in=cases)
-            .select_related("case")
-            .prefetch_related(cites),
+            queryset=Sentence.objects.filter(visible_case).select_related("case"),
         ),
         Prefetch(
             "asylum_claims",
             queryset=AsylumClaim.objects.filter(in_no_case_or_visible)
             .select_related("case", "authority")
-            .prefetch_related(
-                cites,
-                Prefetch("steps", queryset=AsylumClaimStep.objects.prefetch_related(cites)),
-            ),
+            .order_by("filed")
+            .prefetch_related("steps"),
         ),
         Prefetch("statements", queryset=statements),
         Prefetch("statements_about", queryset=statements),
@@ -372,9 +366,56 @@ def get_person_for_user(user: User, pk: int) -> Person:
     # `user_may_read_sensitive`: whether the page shows the confidential panel (sensitive.py).
     queryset = queryset.annotate(user_may_read_sensitive=may_read_sensitive_expression(user))
     try:
-        return queryset.get(pk=pk)
+        person = queryset.get(pk=pk)
     except Person.DoesNotExist:
         raise Http404 from None
+    # A source's full text (reports of a few KB) is not shown beside a citation.
+    citations = cast("QuerySet[Citation]", cites.queryset).defer(
+        "source__text", "source__search_document", "source__notes"
+    )
+    _prefetch_citations(citations, _person_page_records(person))
+    return person
+
+
+def _person_page_records(person: Person) -> list[models.Model]:
+    """The person and every preloaded fact of their page that may carry citations."""
+    records: list[models.Model] = [person]
+    records += person.names.all()
+    records += person.reported_ages.all()
+    records += person.affiliations.all()
+    for participation in person.participations.all():
+        records += participation.case.hearings.all()
+    records += person.life_events.all()
+    records += person.custody_intervals.all()
+    records += person.charges.all()
+    records += person.sentences.all()
+    for claim in person.asylum_claims.all():
+        records.append(claim)
+        records += claim.steps.all()
+    records += person.statements.all()
+    records += person.statements_about.all()
+    return records
+
+
+def _prefetch_citations(citations: QuerySet[Citation], records: Sequence[models.Model]) -> None:
+    """`record.citations.all()` of every record, from one query rather than one per kind of
+    record (and without Django building a filtered queryset per record, which costs more than
+    the query on a page of a thousand facts)."""
+    pks: dict[int, set[Any]] = defaultdict(set)
+    types = ContentType.objects.get_for_models(*{type(record) for record in records})
+    for record in records:
+        pks[types[type(record)].pk].add(record.pk)
+    found: dict[tuple[int, int], list[Citation]] = defaultdict(list)
+    if pks:
+        wanted = Q()
+        for type_id, ids in pks.items():
+            wanted |= Q(content_type_id=type_id, object_id__in=sorted(ids))
+        for citation in citations.filter(wanted):
+            found[citation.content_type_id, citation.object_id].append(citation)
+    for record in records:
+        cached = Citation.objects.all()  # unfiltered: only its result cache is ever read
+        cached._result_cache = found.get((types[type(record)].pk, record.pk), [])
+        record.__dict__.setdefault("_prefetched_objects_cache", {})["citations"] = cached
 
 
 # -- source ------------------------------------------------------------------------------------

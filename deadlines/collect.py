@@ -12,10 +12,20 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.backends.postgresql.psycopg_any import DateRange
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from cases.models import AsylumClaim, AsylumClaimStep, Case, Charge, ChargeStatus, CustodyInterval
+from cases.models import (
+    AsylumClaim,
+    AsylumClaimStep,
+    Case,
+    CaseParticipant,
+    CaseStatus,
+    Charge,
+    ChargeStatus,
+    CustodyInterval,
+)
 from core.access import citations_for
 from deadlines.engine import compute
 from deadlines.engine.counting import Term
@@ -239,6 +249,26 @@ def report_for_user(
     cases = Case.objects.visible_to(user)
     persons = Person.objects.visible_to(user)
     return _narrowed(persons, cases, citations_for(user), today, case_id, person_id)
+
+
+def report_for_feed(user: User, *, today: date, since: date) -> DeadlineReport:
+    """The deadlines of a user's calendar feed: those of the cases the user may see that are
+    live (a hearing on or after `since`, or, not closed, someone still held) and of the persons in
+    those cases, ending on or after `since`. A calendar shows what is coming and the recent
+    past; a closed case from years ago is neither, and computing it on every reading of the
+    feed made the feed's cost grow with the whole caseload."""
+    window = DateRange(since, None, "[)")
+    held = Exists(CustodyInterval.objects.open().filter(case=OuterRef("pk")))
+    live = Q(Exists(Hearing.objects.filter(case=OuterRef("pk"), date__overlap=window))) | (
+        Q(held) & ~Q(status=CaseStatus.CLOSED)
+    )
+    cases = Case.objects.visible_to(user).filter(live)
+    persons = Person.objects.visible_to(user).filter(
+        Exists(CaseParticipant.objects.filter(person=OuterRef("pk"), case__in=cases))
+    )
+    report = _report(persons, cases, citations_for(user), today=today)
+    report.deadlines = [d for d in report.deadlines if d.latest >= since]
+    return report
 
 
 def report_for_all(

@@ -4,6 +4,13 @@ Two addresses serve the same kind of calendar: a user's secret address (`/calend
 read without a session because calendar apps have none) with everything that user may see now,
 and one case's calendar (`/cases/<pk>/calendar.ics`) for a signed-in user who may see the case.
 
+A user's feed covers the past twelve months and everything ahead (`FEED_PAST`): hearings from
+then on, and the deadlines of the cases still live in that window (a hearing in it, or, not
+closed, someone still held), as most calendar feeds do; the whole history stays on the case
+pages. Without the window every reading computed and sent the
+deadlines and hearings of the user's whole caseload, years of them (45 s for 5,000 cases). A
+case's own calendar (`/cases/<pk>/calendar.ics`) keeps all of that case's events.
+
 Every event keeps its UID from one reading to the next (`<deadline key>@vigil`,
 `hearing-<pk>@vigil`), so calendar apps update events instead of adding copies. Deadlines are
 all-day events; a window of days is one event spanning them (DTEND is the day after, as
@@ -20,6 +27,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.db.backends.postgresql.psycopg_any import DateRange
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
@@ -43,6 +51,8 @@ if TYPE_CHECKING:
 PRODID = "-//Vigil//Hearings and deadlines//EN"
 UID_DOMAIN = "vigil"
 ONE_DAY = timedelta(days=1)
+# How far back a user's feed reaches; everything ahead is in it.
+FEED_PAST = timedelta(days=365)
 # Hearings are events of their own (with their time); the engine's "next hearing" deadlines
 # would repeat them.
 KINDS_LEFT_TO_HEARINGS = frozenset({DeadlineKind.NEXT_HEARING})
@@ -211,10 +221,14 @@ def user_feed(request: HttpRequest, token: str) -> HttpResponse:
     user = feed.user
     act_as(request, user)  # the audit log names the feed's owner
     today = timezone.localdate()
-    report = collect.report_for_user(user, today=today)
+    since = today - FEED_PAST
+    report = collect.report_for_feed(user, today=today, since=since)
+    hearings = _hearings(Case.objects.visible_to(user)).filter(
+        date__overlap=DateRange(since, None, "[)")
+    )
     calendar = build_calendar(
         name=_("Vigil: hearings and deadlines"),
-        hearings=_hearings(Case.objects.visible_to(user)),
+        hearings=hearings,
         report=report,
         today=today,
         now=timezone.now(),

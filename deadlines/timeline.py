@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.display import date_label
 from deadlines.collect import DeadlineReport
 from deadlines.engine.results import Deadline
-from people.timeline import Entry
+from people.timeline import Entry, url_for
 
 
 def comparison(deadline: Deadline) -> str:
@@ -52,7 +51,7 @@ def deadline_entry(deadline: Deadline, report: DeadlineReport, today: date) -> E
         details=tuple(details),
         case=report.cases.get(deadline.case_id) if deadline.case_id else None,
         status=status,
-        link=reverse("deadline_detail", args=[deadline.key]),
+        link=url_for("deadline_detail", deadline.key),
     )
 
 

@@ -14,8 +14,9 @@ A search runs two queries whatever the number of matches:
    the page says so; narrowing the words or the filters reaches the rest. Pages are small and
    never go past the cap, so OFFSET stays bounded. Measured with 20,000 copies of the demo
    reports: about 150 ms for a word found in all of them, 5 ms for a rare one. Most of those
-   150 ms is the match itself: when a word is in nearly every report the planner prefers a
-   sequential scan, which reads every document, to the GIN bitmap scan (7 times faster there).
+   150 ms was the match itself, every document read; the `source_recent_first` index lets a
+   word found in most reports walk the sources newest first and stop at the cap instead (full
+   scale, 100,000 reports, "court": 510 ms → 40 ms), while rarer words keep the GIN index.
 2. The rows of that one page, with `ts_headline` run on them only: highlighting costs a parse
    of the whole text, so it is never computed for the rest of the matched set.
 

@@ -152,6 +152,40 @@ def test_feed_leaves_out_cases_the_user_may_not_see(story, ngo_staff):
     assert not {f"{d.key}@vigil" for d in hidden} & set(found)
 
 
+def test_feed_covers_the_past_year_and_what_is_ahead(story, ngo_staff, ngo_org):
+    """Older hearings, and the deadlines of cases with nothing in the window, stay on the case
+    pages and in the case's own calendar, not in the user's feed."""
+    old_hearing = factories.HearingFactory.create(
+        case=story.case, date=day(2018, 12, 1), status=HearingStatus.ADJOURNED
+    )
+    closed = factories.CaseFactory.create(title="Case closed long ago")
+    closed.watched_by.add(ngo_org)
+    held_then = factories.PersonFactory.create(display_name="Released Person")
+    factories.CaseParticipantFactory.create(case=closed, person=held_then)
+    factories.CustodyIntervalFactory.create(
+        person=held_then,
+        case=closed,
+        kind=CustodyKind.PRETRIAL,
+        start=day(2016, 3, 1),
+        end=day(2016, 5, 1),
+    )
+    closed_hearing = factories.HearingFactory.create(case=closed, date=day(2016, 4, 1))
+    assert any(
+        d.case_id == closed.pk or d.person_id == held_then.pk
+        for d in collect.report_for_user(ngo_staff, today=TODAY).deadlines
+    ), "the closed case has deadlines of its own"
+
+    found = events(read(Client().get(new_feed_url(client_for(ngo_staff)))))
+    assert f"hearing-{story.earlier.pk}@vigil" in found
+    assert f"hearing-{old_hearing.pk}@vigil" not in found
+    assert f"hearing-{closed_hearing.pk}@vigil" not in found
+    assert not any("Released Person" in str(event["SUMMARY"]) for event in found.values())
+    case_calendar = events(
+        read(client_for(ngo_staff).get(reverse("case_calendar", args=[story.case.pk])))
+    )
+    assert f"hearing-{old_hearing.pk}@vigil" in case_calendar
+
+
 def test_feed_uids_are_stable_from_one_reading_to_the_next(story, lawyer_on_case, time_machine):
     path = new_feed_url(client_for(lawyer_on_case))
     first = events(read(Client().get(path)))
@@ -320,7 +354,7 @@ def test_window_is_one_all_day_event_with_exclusive_end(story, ngo_staff, monkey
         {story.person.pk: story.person},
         {story.case.pk: story.case},
     )
-    monkeypatch.setattr(collect, "report_for_user", lambda user, **kwargs: report)
+    monkeypatch.setattr(collect, "report_for_feed", lambda user, **kwargs: report)
     path = new_feed_url(client_for(ngo_staff))
     body = Client().get(path).content.decode()
     assert "DTSTART;VALUE=DATE:20200206" in body

@@ -229,6 +229,49 @@ def test_person_choices_are_only_people_the_user_may_see(reports, case, ngo_staf
     assert titles(page) == []
 
 
+def test_person_filter_by_name_uses_the_one_person_of_that_name(reports, case: Case, ngo_client):
+    kaster = factories.PersonFactory.create(display_name="Kaster Musakhanuly")
+    factories.CaseParticipantFactory.create(case=case, person=kaster)
+    factories.NameVariantFactory.create(person=kaster, text="Kaster Musakhanuly")
+    factories.CitationFactory.create(source=reports["zaysan"], fact=kaster)
+    page = search_page(ngo_client, person_name="Қастер Мұсаханұлы")
+    assert titles(page) == [reports["zaysan"].title]
+    # The person is kept (by id, in the form's body) for the next search.
+    assert f'name="person" value="{kaster.pk}"' in page
+    assert 'value="Kaster Musakhanuly"' in page
+
+
+def test_person_filter_by_name_asks_which_of_several_namesakes(reports, case: Case, ngo_client):
+    first = factories.PersonFactory.create(display_name="Erlan Nurlanov")
+    second = factories.PersonFactory.create(display_name="Erlan Nurlanov")
+    for person in (first, second):
+        factories.CaseParticipantFactory.create(case=case, person=person)
+    factories.CitationFactory.create(source=reports["brief"], fact=second)
+    page = search_page(ngo_client, person_name="Erlan Nurlanov")
+    assert "choose one" in page
+    assert f'type="radio" name="person" value="{first.pk}"' in page
+    assert f'type="radio" name="person" value="{second.pk}"' in page
+    assert titles(page) == []
+    chosen = search_page(
+        ngo_client,
+        person_name="Erlan Nurlanov ",
+        person_chosen_for="Erlan Nurlanov ",
+        person=second.pk,
+    )
+    assert titles(chosen) == [reports["brief"].title]
+
+
+def test_person_filter_by_name_reports_no_match_and_hides_other_peoples_names(
+    reports, case, ngo_staff_elsewhere
+):
+    kaster = factories.PersonFactory.create(display_name="Kaster Musakhanuly")
+    factories.CaseParticipantFactory.create(case=case, person=kaster)
+    page = search_page(client_for(ngo_staff_elsewhere), person_name="Kaster Musakhanuly")
+    assert "No person you may see has this name" in page
+    assert titles(page) == []
+    assert 'type="radio"' not in page
+
+
 # -- who sees what -----------------------------------------------------------------------------
 
 
@@ -284,11 +327,11 @@ def test_query_count_stays_flat(count, case, ngo_client, django_assert_num_queri
     search_page(ngo_client, **data)  # warms the content type cache
     factories.CitationFactory.create(source=Source.objects.first(), fact=person)
     # session, user, roles, the chosen person (validation), the page's ids, the page's rows
-    # with their headlines, then publishers and people for the choices
-    with django_assert_num_queries(8):
+    # with their headlines, then publishers for the choices (people are found by name)
+    with django_assert_num_queries(7):
         page = search_page(ngo_client, **data)
     assert len(titles(page)) == 1
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         page = search_page(ngo_client, words="asylum")
     assert len(titles(page)) == min(count, search.PAGE_SIZE)
 
