@@ -184,6 +184,7 @@ def pages(user: Any) -> list[Page]:
     from django.db.models import Count
     from django.utils import timezone
 
+    from bench.essential_sql import name_search_params
     from cases.filters import case_sorts
     from cases.models import Case
     from core.dataset.generate import PREFIX
@@ -226,7 +227,7 @@ def pages(user: Any) -> list[Page]:
             "POST",
             data={"name_search": query},
             note=f"{note}: {query}",
-            params={"key": match_key(query)},
+            params=name_search_params(match_key(query)),
         )
 
     def words(page: str, query: str, note: str) -> Page:
@@ -329,6 +330,8 @@ def essential_timings(page_list: list[Page], user: Any, runs: int) -> dict[str, 
             if not statements:
                 continue
             params = {**base, **page.params}
+            if callable(statements):
+                statements = statements(params)
             samples = []
             for number in range(runs + 3):
                 started = time.perf_counter()

@@ -123,7 +123,10 @@ def _database() -> dict[str, object]:
 DATABASES = {"default": _database()}
 # No JIT: the permission filters (OR-ed EXISTS) get large cost estimates that make PostgreSQL
 # spend 0.3-0.6 s compiling each query that runs in tens of milliseconds (README, Performance).
-DATABASES["default"]["OPTIONS"] = {"options": "-c jit=off"}
+# Word similarity 0.5 (pg_trgm's default is 0.6): the name search asks the index for names
+# holding a word close to each word typed, and 0.6 misses one-letter slips in short words
+# ("Danial" for "Daniel") that `people.name_search.classify` accepts.
+DATABASES["default"]["OPTIONS"] = {"options": "-c jit=off -c pg_trgm.word_similarity_threshold=0.5"}
 # Several checkouts or helpers may test against one server at once: each can name its own.
 DATABASES["default"]["TEST"] = {"NAME": env_str("VIGIL_TEST_DB", "test_vigil")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

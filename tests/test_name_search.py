@@ -118,6 +118,21 @@ def test_a_query_with_a_patronymic_the_source_left_out_finds_the_person(case, ng
     assert (match.id, match.match_kind) == (bilash.pk, MatchKind.FUZZY)
 
 
+def test_letters_swapped_in_the_surname_still_find_the_person(case, ngo_staff):
+    # "Sautybai" shares too few trigrams with "Sauytbai" for the every-word pass.
+    sauytbai = _person(case, "Sayragul Sauytbai")
+    [match] = search_people(ngo_staff, "Sayragul Sautybai")
+    assert (match.id, match.match_kind) == (sauytbai.pk, MatchKind.FUZZY)
+
+
+def test_a_typo_in_a_rare_surname_is_found_among_namesakes_of_the_given_names(case, ngo_staff):
+    for surname in ("Ivanov", "Petrov", "Sidorov", "Smirnov", "Popov", "Volkov"):
+        _person(case, f"{surname} Aleksandr Vladimirovich")
+    kuznetsov = _person(case, "Kuznetsov Aleksandr Vladimirovich")
+    results = search_people(ngo_staff, "Kuneetsov Aleksandr Vladimirovich")
+    assert [m.id for m in results] == [kuznetsov.pk]
+
+
 def test_organizations_are_found_by_any_spelling(ngo_staff):
     org = factories.OrganizationFactory.create(name="Atajurt")
     factories.OrganizationNameFactory.create(organization=org, text="Атажұрт")
