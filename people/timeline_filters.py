@@ -88,6 +88,12 @@ class TimelineFilterForm(forms.Form):
         return data.get("kind", []), data.get("case", [])
 
 
+# The person page opens on the most recent entries (and what is ahead); the earlier ones come
+# on request. A person followed for years has hundreds of entries, and drawing them all made a
+# page of a megabyte that took most of a second to render.
+LATEST_ENTRIES = 100
+
+
 @dataclass(frozen=True)
 class TimelinePage:
     """What the person page and its printable view show of the timeline."""
@@ -98,6 +104,8 @@ class TimelinePage:
     strip: Strip
     groups: list[str]
     cases: list[Case]
+    matching: int  # entries that the filters keep, shown or not
+    earlier: int  # of those, the earlier ones left out of `entries`
 
     @property
     def filtered(self) -> bool:
@@ -109,11 +117,16 @@ class TimelinePage:
 
 
 def timeline_page(
-    person: Person, params: QueryDict, today: date, extra: Iterable[Entry] = ()
+    person: Person,
+    params: QueryDict,
+    today: date,
+    extra: Iterable[Entry] = (),
+    latest: int | None = None,
 ) -> TimelinePage:
     """The person's timeline with `extra` entries (deadlines) merged in, filtered by `params`,
-    with the strip for what is shown. The person comes from `core.access.get_person_for_user`:
-    nothing here queries the database."""
+    with the strip for everything the filters keep; only the `latest` entries of those are
+    listed when given. The person comes from `core.access.get_person_for_user`: nothing here
+    queries the database."""
     entries = in_order([*person_timeline(person), *extra])
     cases: dict[int, Case] = {p.case_id: p.case for p in person.participations.all()}
     for entry in entries:
@@ -122,11 +135,14 @@ def timeline_page(
     form = TimelineFilterForm(params, entries=entries, cases=cases.values())
     groups, case_ids = form.choices()
     shown = filter_entries(entries, groups=groups, case_ids=case_ids)
+    listed = shown if latest is None else shown[-latest:] if latest > 0 else []
     return TimelinePage(
         form=form,
-        entries=shown,
+        entries=listed,
         total=len(entries),
         strip=strip_for(shown, today),
         groups=groups,
         cases=[cases[pk] for pk in case_ids if pk in cases],
+        matching=len(shown),
+        earlier=len(shown) - len(listed),
     )

@@ -11,7 +11,7 @@ from core.access import AuthenticatedRequest, get_person_for_user
 from deadlines.collect import deadlines_for_person
 from deadlines.timeline import deadline_entries
 from people.models import Person
-from people.timeline_filters import TimelinePage, timeline_page
+from people.timeline_filters import LATEST_ENTRIES, TimelinePage, timeline_page
 
 
 class HtmxRequest(AuthenticatedRequest):
@@ -21,7 +21,9 @@ class HtmxRequest(AuthenticatedRequest):
 def person_detail(request: HtmxRequest, pk: int) -> TemplateResponse:
     """The person's page; a filter change made through htmx gets only the timeline back."""
     person = get_person_for_user(request.user, pk)
-    timeline = _timeline(person, request, timezone.localdate())
+    # `?all=1` (the "earlier entries" link) lists every entry the filters keep.
+    latest = None if request.GET.get("all") == "1" else LATEST_ENTRIES
+    timeline = _timeline(person, request, timezone.localdate(), latest=latest)
     template = "people/person_detail.html"
     if request.htmx:
         template += "#timeline-results"
@@ -41,7 +43,11 @@ def person_timeline_print(request: AuthenticatedRequest, pk: int) -> TemplateRes
     )
 
 
-def _timeline(person: Person, request: AuthenticatedRequest, today: date) -> TimelinePage:
+def _timeline(
+    person: Person, request: AuthenticatedRequest, today: date, latest: int | None = None
+) -> TimelinePage:
     """The person's records with their deadlines, computed now from those same records."""
     report = deadlines_for_person(person, today=today)
-    return timeline_page(person, request.GET, today, extra=deadline_entries(report, today))
+    return timeline_page(
+        person, request.GET, today, extra=deadline_entries(report, today), latest=latest
+    )

@@ -19,6 +19,7 @@ from core.partial_dates import PartialDate
 from hearings.models import HearingKind, HearingStatus
 from people.models import Person
 from people.timeline import Entry
+from people.timeline_filters import LATEST_ENTRIES
 from people.timeline_strip import strip_for
 from tests import factories
 from tests.helpers import client_for, html
@@ -436,7 +437,8 @@ def test_the_timeline_costs_the_same_queries_at_ten_entries_and_at_300(
         case=factories.HearingFactory.create(case=factories.CaseFactory.create()).case, person=two
     )
     two.participations.get().case.watched_by.add(ngo_org)
-    large_page = html(client_for(ngo_staff).get(reverse(view, args=[large.pk])))
+    every_entry = reverse(view, args=[large.pk]) + "?all=1"
+    large_page = html(client_for(ngo_staff).get(every_entry))
     assert len(re.findall(r'<li class="(?:entry |print-entry)', large_page)) >= 300
     assert large_page.count("Sources disagree") >= 200
 
@@ -449,3 +451,27 @@ def test_the_timeline_costs_the_same_queries_at_ten_entries_and_at_300(
     assert counts["two"] <= counts["large"], counts
     filtered = reverse(view, args=[large.pk]) + "?kind=hearings&kind=custody"
     assert _count_queries(ngo_staff, filtered) == counts["large"]
+    assert _count_queries(ngo_staff, every_entry) == counts["large"]
+
+
+def test_a_long_timeline_opens_on_its_latest_entries_and_shows_the_rest_on_request(
+    ngo_org, ngo_staff, frozen
+):
+    person = factories.PersonFactory.create()
+    _grow(person, ngo_org, 30)
+    client = client_for(ngo_staff)
+    url = reverse("person_detail", args=[person.pk])
+    everything = html(client.get(url + "?all=1"))
+    every_title = re.findall(r'<h3 class="entry-title">(.*?)</h3>', everything, re.S)
+    assert len(every_title) > LATEST_ENTRIES
+
+    page = html(client.get(url))
+    titles = re.findall(r'<h3 class="entry-title">(.*?)</h3>', page, re.S)
+    assert titles == every_title[-LATEST_ENTRIES:]
+    earlier = len(every_title) - LATEST_ENTRIES
+    assert f"{earlier} earlier entries are not listed; the latest {LATEST_ENTRIES} follow." in page
+    assert 'href="?all=1#what-happened"' in page
+    assert "earlier entries are not listed" not in everything
+    # The printable view lists every entry.
+    printable = html(client.get(reverse("person_timeline_print", args=[person.pk])))
+    assert len(re.findall(r'<li class="print-entry', printable)) == len(every_title)
