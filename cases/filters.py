@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import django_filters
 from django import forms
 from django.contrib.postgres.aggregates import StringAgg
+from django.core.cache import cache
 from django.db.backends.postgresql.psycopg_any import DateRange
 from django.db.models import (
     DateField,
@@ -115,11 +116,29 @@ def bounded_days(value: Any) -> int | None:
     return None if value is None else max(0, min(int(value), MAX_DAYS))
 
 
-def ethnicity_choices(persons: QuerySet[Person]) -> list[tuple[str, str]]:
-    """The ethnicities recorded for `persons`, keyed by slug so the address holds no free text."""
-    values = persons.exclude(ethnicity="").order_by().values_list("ethnicity", flat=True).distinct()
-    by_slug = {slugify(value): value for value in sorted(set(values), key=str.casefold)}
-    return [(slug, label) for slug, label in by_slug.items() if slug]
+# The ethnicities a list offers change when a person is recorded, not between two clicks, and
+# reading them visits every person the user may see (0.1 s of a 0.2 s case list for an NGO
+# following 5,000 cases): they are kept a few minutes per user and list.
+ETHNICITY_CHOICES_SECONDS = 300
+
+
+def ethnicity_choices(persons: QuerySet[Person], *, cache_as: str = "") -> list[tuple[str, str]]:
+    """The ethnicities recorded for `persons`, keyed by slug so the address holds no free text;
+    kept in the cache under `cache_as` when given (a key naming the user and the list)."""
+
+    def read() -> list[tuple[str, str]]:
+        values = (
+            persons.exclude(ethnicity="").order_by().values_list("ethnicity", flat=True).distinct()
+        )
+        by_slug = {slugify(value): value for value in sorted(set(values), key=str.casefold)}
+        return [(slug, label) for slug, label in by_slug.items() if slug]
+
+    if not cache_as:
+        return read()
+    choices: list[tuple[str, str]] = cache.get_or_set(
+        f"ethnicities:{cache_as}", read, ETHNICITY_CHOICES_SECONDS
+    )
+    return choices
 
 
 def ethnicities_for_slug(slug: str, choices: list[tuple[str, str]]) -> list[str]:
@@ -290,7 +309,7 @@ class CaseFilter(django_filters.FilterSet):
                 "person_id"
             )
         )
-        self.ethnicities = ethnicity_choices(at_risk)
+        self.ethnicities = ethnicity_choices(at_risk, cache_as=f"cases:{user.pk}")
         self.filters["ethnicity"].extra["choices"] = self.ethnicities
 
     def _with_at_risk(self, queryset: QuerySet[Case], persons: QuerySet[Any]) -> QuerySet[Case]:

@@ -135,7 +135,9 @@ class PersonFilter(django_filters.FilterSet):
         if not user.is_vigil_admin:
             following = following.filter(staff=user)
         self.filters["organization"].queryset = following.order_by("name")
-        self.ethnicities = ethnicity_choices(Person.objects.visible_to(user))
+        self.ethnicities = ethnicity_choices(
+            Person.objects.visible_to(user), cache_as=f"people:{user.pk}"
+        )
         self.filters["ethnicity"].extra["choices"] = self.ethnicities
 
     def _in_cases(self, queryset: QuerySet[Person], cases: QuerySet[Case]) -> QuerySet[Person]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -95,6 +96,12 @@ def verified_force_login(request: pytest.FixtureRequest, monkeypatch: pytest.Mon
         session.save()
 
     monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    """Each test starts with nothing cached (the list filters keep choices per user)."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -206,6 +206,29 @@ def test_case_filter_by_citizenship_and_ethnicity_of_defendants(admin_user):
     assert case_titles(client, ethnicity="uyghur") == ["Kyrgyz Uyghur"]
 
 
+@pytest.mark.parametrize("list_name", ["case_list", "person_list"])
+def test_ethnicity_choices_are_read_once_per_user_then_kept_a_few_minutes(
+    admin_user, ngo_staff, case, list_name
+):
+    defendant_in(case, ethnicity="Kazakh")
+    client = client_for(ngo_staff)
+
+    def queries_and_choices() -> tuple[int, bool]:
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(reverse(list_name)).content.decode()
+        return len(captured), 'value="kazakh"' in page
+
+    first, offered = queries_and_choices()
+    assert offered
+    again, still_offered = queries_and_choices()
+    assert still_offered and again == first - 1
+    # Another user reads their own choices.
+    other = client_for(admin_user)
+    with CaptureQueriesContext(connection) as captured:
+        other.get(reverse(list_name))
+    assert len(captured) >= first
+
+
 def test_case_filter_by_assigned_lawyer(admin_user, case, other_case, lawyer_on_case):
     assert case_titles(client_for(admin_user), lawyer=lawyer_on_case.pk) == ["Border case"]
 
