@@ -53,7 +53,7 @@ def _name_search(params: dict[str, Any]) -> list[str]:
     """Equal keys, or a word of the name close to each word typed (pg_trgm's `%>`, one
     condition per word, read through the GIN trigram index in one scan)."""
     words = params["key"].split()
-    close = " AND ".join(f"{{t}}.search_key %> %(w{n})s" for n in range(len(words)))
+    close = " AND ".join(f"{{t}}.search_key %%> %(w{n})s" for n in range(len(words)))
     similarity = (
         "greatest(similarity({t}.search_key, %(key)s), word_similarity(%(key)s, {t}.search_key))"
     )
