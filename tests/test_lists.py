@@ -221,7 +221,8 @@ def test_ethnicity_choices_are_read_once_per_user_then_kept_a_few_minutes(
     first, offered = queries_and_choices()
     assert offered
     again, still_offered = queries_and_choices()
-    assert still_offered and again == first - 1
+    assert still_offered
+    assert again == first - 1
     # Another user reads their own choices.
     other = client_for(admin_user)
     with CaptureQueriesContext(connection) as captured:
