@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import django_filters
 from django import forms
@@ -135,10 +135,8 @@ def ethnicity_choices(persons: QuerySet[Person], *, cache_as: str = "") -> list[
 
     if not cache_as:
         return read()
-    choices: list[tuple[str, str]] = cache.get_or_set(
-        f"ethnicities:{cache_as}", read, ETHNICITY_CHOICES_SECONDS
-    )
-    return choices
+    choices = cache.get_or_set(f"ethnicities:{cache_as}", read, ETHNICITY_CHOICES_SECONDS)
+    return cast(list[tuple[str, str]], choices)
 
 
 def ethnicities_for_slug(slug: str, choices: list[tuple[str, str]]) -> list[str]:
