@@ -112,7 +112,8 @@ def word_similarity(a: str, b: str) -> float:
 
 def _close_to_every_word(words: list[str]) -> Q:
     """Names holding, for each of `words`, a word that shares most of its trigrams (pg_trgm's
-    `%>`, word similarity 0.6 or more): what `classify` asks of a fuzzy match, read through
+    `%>`, word similarity 0.5 or more, set on the connection in `config/settings.py`): what
+    `classify` asks of a fuzzy match, read through
     the GIN trigram index in one scan. Matching the whole key instead (`%`) drowns a rare
     surname among the tens of thousands of names sharing its common given name and
     patronymic (0.7 s against 25 ms on a million variants)."""

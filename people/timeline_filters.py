@@ -124,9 +124,9 @@ def timeline_page(
     latest: int | None = None,
 ) -> TimelinePage:
     """The person's timeline with `extra` entries (deadlines) merged in, filtered by `params`,
-    with the strip for everything the filters keep; only the `latest` entries of those are
-    listed when given. The person comes from `core.access.get_person_for_user`: nothing here
-    queries the database."""
+    with the strip for everything the filters keep; only the `latest` (1 or more) entries of
+    those are listed when given. The person comes from `core.access.get_person_for_user`:
+    nothing here queries the database."""
     entries = in_order([*person_timeline(person), *extra])
     cases: dict[int, Case] = {p.case_id: p.case for p in person.participations.all()}
     for entry in entries:
@@ -135,7 +135,7 @@ def timeline_page(
     form = TimelineFilterForm(params, entries=entries, cases=cases.values())
     groups, case_ids = form.choices()
     shown = filter_entries(entries, groups=groups, case_ids=case_ids)
-    listed = shown if latest is None else shown[-latest:] if latest > 0 else []
+    listed = shown if latest is None else shown[-latest:]
     return TimelinePage(
         form=form,
         entries=listed,

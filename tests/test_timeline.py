@@ -19,7 +19,7 @@ from core.partial_dates import PartialDate
 from hearings.models import HearingKind, HearingStatus
 from people.models import Person
 from people.timeline import Entry
-from people.timeline_filters import LATEST_ENTRIES
+from people.timeline_filters import KIND_GROUPS, LATEST_ENTRIES
 from people.timeline_strip import strip_for
 from tests import factories
 from tests.helpers import client_for, html
@@ -472,6 +472,12 @@ def test_a_long_timeline_opens_on_its_latest_entries_and_shows_the_rest_on_reque
     assert f"{earlier} earlier entries are not listed; the latest {LATEST_ENTRIES} follow." in page
     assert 'href="?all=1#what-happened"' in page
     assert "earlier entries are not listed" not in everything
+    # Filtered, the count is of every entry the filters keep, listed or not.
+    every_kind = "&".join(f"kind={group.slug}" for group in KIND_GROUPS)
+    filtered = html(client.get(f"{url}?{every_kind}"))
+    total = len(every_title)
+    assert f"Showing {total} entries of {total}." in filtered
+    assert len(re.findall(r'<h3 class="entry-title">', filtered)) == LATEST_ENTRIES
     # The printable view lists every entry.
     printable = html(client.get(reverse("person_timeline_print", args=[person.pk])))
     assert len(re.findall(r'<li class="print-entry', printable)) == len(every_title)
